@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints, all Rust tests, the UI type-check and unit
+# tests, and the architecture gate (no engine crate may depend on tauri).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "UI: type-check, unit tests, build"
+(cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "gate: no crate under crates/ depends on tauri"
+for manifest in crates/*/Cargo.toml; do
+  crate="$(basename "$(dirname "$manifest")")"
+  if cargo tree -q -p "$crate" -e normal --prefix none | grep -qE '^tauri(-[a-z-]+)? v'; then
+    echo "error: crates/$crate depends on tauri; engine crates must stay GUI-free (DESIGN §2)" >&2
+    exit 1
+  fi
+done
+echo "ok: no engine crate depends on tauri"
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (all Rust tests, bindings drift check included)"
+cargo test --workspace --locked
+
+echo
+echo "All checks passed."
