@@ -8,8 +8,8 @@ apt_packages=(
   # Tauri 2 on Debian 12 / Ubuntu 22.04+ (libappindicator3-dev does not exist on Debian 12)
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config libgtk-3-dev
-  # the keychain (Secret Service over D-Bus)
-  libdbus-1-dev
+  # the keychain (Secret Service over D-Bus) and its real-backend test
+  libdbus-1-dev gnome-keyring dbus dbus-user-session
 )
 
 missing=()

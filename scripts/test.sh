@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, all Rust tests, the UI type-check and unit
-# tests, and the architecture gate (no engine crate may depend on tauri).
+# tests, the architecture gate (no engine crate may depend on tauri), and the real keychain test.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -29,6 +29,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (all Rust tests, bindings drift check included)"
 cargo test --workspace --locked
+
+step "real keychain test (private D-Bus session + gnome-keyring)"
+bash scripts/keyring-test.sh
 
 echo
 echo "All checks passed."
