@@ -302,17 +302,19 @@ impl XanoClient {
     }
 
     /// One attempt: status, Retry-After, content type, body.
-    async fn attempt(&self, req: &XanoRequest) -> Result<(u16, Option<Duration>, String, Vec<u8>), AttemptError> {
+    async fn attempt(
+        &self,
+        req: &XanoRequest,
+    ) -> Result<(u16, Option<Duration>, String, Vec<u8>), AttemptError> {
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let auth = self
-            .token
-            .header_value()
-            .ok_or_else(|| AttemptError::NotSent("the token contains characters that cannot be sent".to_owned()))?;
+        let auth = self.token.header_value().ok_or_else(|| {
+            AttemptError::NotSent("the token contains characters that cannot be sent".to_owned())
+        })?;
         let mut builder = self
             .http
             .request(method, self.url_of(req))
@@ -383,7 +385,11 @@ impl XanoClient {
 
     // ---- tables ---------------------------------------------------------------------------------
 
-    pub async fn list_tables(&self, ws: i64, params: &requests::ListParams) -> Result<MetaPage<Table>> {
+    pub async fn list_tables(
+        &self,
+        ws: i64,
+        params: &requests::ListParams,
+    ) -> Result<MetaPage<Table>> {
         self.send(&requests::list_tables(ws, params)).await
     }
 
@@ -415,8 +421,14 @@ impl XanoClient {
         Ok(created.id)
     }
 
-    pub async fn update_table_meta(&self, ws: i64, table: i64, update: &requests::TableMetaUpdate) -> Result<Value> {
-        self.send(&requests::update_table_meta(ws, table, update)).await
+    pub async fn update_table_meta(
+        &self,
+        ws: i64,
+        table: i64,
+        update: &requests::TableMetaUpdate,
+    ) -> Result<Value> {
+        self.send(&requests::update_table_meta(ws, table, update))
+            .await
     }
 
     pub async fn delete_table(&self, ws: i64, table: i64) -> Result<Value> {
@@ -431,17 +443,37 @@ impl XanoClient {
         self.send(&requests::get_schema(ws, table)).await
     }
 
-    pub async fn replace_schema(&self, ws: i64, table: i64, schema: &[TableField]) -> Result<Value> {
-        self.send(&requests::replace_schema(ws, table, schema)).await
+    pub async fn replace_schema(
+        &self,
+        ws: i64,
+        table: i64,
+        schema: &[TableField],
+    ) -> Result<Value> {
+        self.send(&requests::replace_schema(ws, table, schema))
+            .await
     }
 
     /// Adds one column of `field_type`; `body` holds `name` and the per-type options (reference §7.2).
-    pub async fn add_column(&self, ws: i64, table: i64, field_type: &str, body: &Map<String, Value>) -> Result<CreatedColumn> {
-        self.send(&requests::add_column(ws, table, field_type, body)).await
+    pub async fn add_column(
+        &self,
+        ws: i64,
+        table: i64,
+        field_type: &str,
+        body: &Map<String, Value>,
+    ) -> Result<CreatedColumn> {
+        self.send(&requests::add_column(ws, table, field_type, body))
+            .await
     }
 
-    pub async fn rename_column(&self, ws: i64, table: i64, old_name: &str, new_name: &str) -> Result<Value> {
-        self.send(&requests::rename_column(ws, table, old_name, new_name)).await
+    pub async fn rename_column(
+        &self,
+        ws: i64,
+        table: i64,
+        old_name: &str,
+        new_name: &str,
+    ) -> Result<Value> {
+        self.send(&requests::rename_column(ws, table, old_name, new_name))
+            .await
     }
 
     pub async fn delete_column(&self, ws: i64, table: i64, name: &str) -> Result<Value> {
@@ -453,28 +485,49 @@ impl XanoClient {
     }
 
     /// Creates an index of `kind` (`btree`, `unique`, `search`, `spatial`, `vector`); returns its id.
-    pub async fn create_index(&self, ws: i64, table: i64, kind: &str, body: &Value) -> Result<Value> {
-        let created: CreatedId<Value> = self.send(&requests::create_index(ws, table, kind, body)).await?;
+    pub async fn create_index(
+        &self,
+        ws: i64,
+        table: i64,
+        kind: &str,
+        body: &Value,
+    ) -> Result<Value> {
+        let created: CreatedId<Value> = self
+            .send(&requests::create_index(ws, table, kind, body))
+            .await?;
         Ok(created.id)
     }
 
     pub async fn replace_indexes(&self, ws: i64, table: i64, indexes: &[Value]) -> Result<Value> {
-        self.send(&requests::replace_indexes(ws, table, indexes)).await
+        self.send(&requests::replace_indexes(ws, table, indexes))
+            .await
     }
 
     pub async fn delete_index(&self, ws: i64, table: i64, index_id: &str) -> Result<Value> {
-        self.send(&requests::delete_index(ws, table, index_id)).await
+        self.send(&requests::delete_index(ws, table, index_id))
+            .await
     }
 
     // ---- content --------------------------------------------------------------------------------
 
-    pub async fn browse_content(&self, ws: i64, table: i64, page: u32, per_page: u32) -> Result<ContentPage<Row>> {
-        self.send(&requests::browse_content(ws, table, page, per_page)).await
+    pub async fn browse_content(
+        &self,
+        ws: i64,
+        table: i64,
+        page: u32,
+        per_page: u32,
+    ) -> Result<ContentPage<Row>> {
+        self.send(&requests::browse_content(ws, table, page, per_page))
+            .await
     }
 
     /// Every row of a table, following `nextPage`.
     pub async fn all_rows(&self, ws: i64, table: i64, per_page: u32) -> Result<Vec<Row>> {
-        collect_all(|page| self.browse_content(ws, table, page, per_page), self.max_pages()).await
+        collect_all(
+            |page| self.browse_content(ws, table, page, per_page),
+            self.max_pages(),
+        )
+        .await
     }
 
     pub async fn get_row(&self, ws: i64, table: i64, id: &RowId) -> Result<Row> {
@@ -486,22 +539,37 @@ impl XanoClient {
     }
 
     pub async fn update_row(&self, ws: i64, table: i64, id: &RowId, changes: &Row) -> Result<Row> {
-        self.send(&requests::update_row(ws, table, id, changes)).await
+        self.send(&requests::update_row(ws, table, id, changes))
+            .await
     }
 
     pub async fn delete_row(&self, ws: i64, table: i64, id: &RowId) -> Result<Value> {
         self.send(&requests::delete_row(ws, table, id)).await
     }
 
-    pub async fn search_content(&self, ws: i64, table: i64, search: &requests::ContentSearch) -> Result<ContentPage<Row>> {
-        self.send(&requests::search_content(ws, table, search)).await
+    pub async fn search_content(
+        &self,
+        ws: i64,
+        table: i64,
+        search: &requests::ContentSearch,
+    ) -> Result<ContentPage<Row>> {
+        self.send(&requests::search_content(ws, table, search))
+            .await
     }
 
     /// Every row matching `search`, following `nextPage`.
-    pub async fn search_all(&self, ws: i64, table: i64, search: &requests::ContentSearch) -> Result<Vec<Row>> {
+    pub async fn search_all(
+        &self,
+        ws: i64,
+        table: i64,
+        search: &requests::ContentSearch,
+    ) -> Result<Vec<Row>> {
         collect_all(
             |page| {
-                let s = requests::ContentSearch { page, ..search.clone() };
+                let s = requests::ContentSearch {
+                    page,
+                    ..search.clone()
+                };
                 async move { self.search_content(ws, table, &s).await }
             },
             self.max_pages(),
@@ -509,20 +577,45 @@ impl XanoClient {
         .await
     }
 
-    pub async fn patch_by_search(&self, ws: i64, table: i64, search: &[crate::search::PipeCondition], updates: &Row) -> Result<BulkOutcome> {
-        self.send(&requests::patch_by_search(ws, table, search, updates)).await
+    pub async fn patch_by_search(
+        &self,
+        ws: i64,
+        table: i64,
+        search: &[crate::search::PipeCondition],
+        updates: &Row,
+    ) -> Result<BulkOutcome> {
+        self.send(&requests::patch_by_search(ws, table, search, updates))
+            .await
     }
 
-    pub async fn delete_by_search(&self, ws: i64, table: i64, search: &[crate::search::PipeCondition]) -> Result<BulkOutcome> {
-        self.send(&requests::delete_by_search(ws, table, search)).await
+    pub async fn delete_by_search(
+        &self,
+        ws: i64,
+        table: i64,
+        search: &[crate::search::PipeCondition],
+    ) -> Result<BulkOutcome> {
+        self.send(&requests::delete_by_search(ws, table, search))
+            .await
     }
 
     /// Inserts rows in one call; returns the new ids in order.
-    pub async fn bulk_create(&self, ws: i64, table: i64, items: &[Row], allow_id_field: bool) -> Result<Vec<RowId>> {
-        self.send(&requests::bulk_create(ws, table, items, allow_id_field)).await
+    pub async fn bulk_create(
+        &self,
+        ws: i64,
+        table: i64,
+        items: &[Row],
+        allow_id_field: bool,
+    ) -> Result<Vec<RowId>> {
+        self.send(&requests::bulk_create(ws, table, items, allow_id_field))
+            .await
     }
 
-    pub async fn bulk_patch(&self, ws: i64, table: i64, items: &[requests::BulkPatchItem]) -> Result<BulkOutcome> {
+    pub async fn bulk_patch(
+        &self,
+        ws: i64,
+        table: i64,
+        items: &[requests::BulkPatchItem],
+    ) -> Result<BulkOutcome> {
         self.send(&requests::bulk_patch(ws, table, items)).await
     }
 
@@ -532,7 +625,11 @@ impl XanoClient {
 
     // ---- APIs -----------------------------------------------------------------------------------
 
-    pub async fn list_api_groups(&self, ws: i64, params: &requests::ListParams) -> Result<MetaPage<ApiGroup>> {
+    pub async fn list_api_groups(
+        &self,
+        ws: i64,
+        params: &requests::ListParams,
+    ) -> Result<MetaPage<ApiGroup>> {
         self.send(&requests::list_api_groups(ws, params)).await
     }
 
@@ -540,7 +637,12 @@ impl XanoClient {
         self.send(&requests::get_api_group(ws, group)).await
     }
 
-    pub async fn list_apis(&self, ws: i64, group: i64, params: &requests::ListParams) -> Result<MetaPage<Api>> {
+    pub async fn list_apis(
+        &self,
+        ws: i64,
+        group: i64,
+        params: &requests::ListParams,
+    ) -> Result<MetaPage<Api>> {
         self.send(&requests::list_apis(ws, group, params)).await
     }
 
@@ -551,12 +653,21 @@ impl XanoClient {
 
     // ---- request history ------------------------------------------------------------------------
 
-    pub async fn request_history(&self, ws: i64, query: &requests::HistoryQuery) -> Result<MetaPage<RequestHistoryItem>> {
+    pub async fn request_history(
+        &self,
+        ws: i64,
+        query: &requests::HistoryQuery,
+    ) -> Result<MetaPage<RequestHistoryItem>> {
         self.send(&requests::request_history(ws, query)).await
     }
 
-    pub async fn search_request_history(&self, ws: i64, search: &requests::HistorySearch) -> Result<MetaPage<RequestHistoryItem>> {
-        self.send(&requests::search_request_history(ws, search)).await
+    pub async fn search_request_history(
+        &self,
+        ws: i64,
+        search: &requests::HistorySearch,
+    ) -> Result<MetaPage<RequestHistoryItem>> {
+        self.send(&requests::search_request_history(ws, search))
+            .await
     }
 }
 
@@ -629,11 +740,20 @@ mod tests {
         };
         for _ in 0..50 {
             let d1 = p.backoff(1);
-            assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100), "{d1:?}");
+            assert!(
+                d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100),
+                "{d1:?}"
+            );
             let d3 = p.backoff(3);
-            assert!(d3 >= Duration::from_millis(200) && d3 <= Duration::from_millis(400), "{d3:?}");
+            assert!(
+                d3 >= Duration::from_millis(200) && d3 <= Duration::from_millis(400),
+                "{d3:?}"
+            );
             let d9 = p.backoff(9);
-            assert!(d9 >= Duration::from_millis(500) && d9 <= Duration::from_millis(1000), "{d9:?}");
+            assert!(
+                d9 >= Duration::from_millis(500) && d9 <= Duration::from_millis(1000),
+                "{d9:?}"
+            );
         }
     }
 
@@ -647,10 +767,16 @@ mod tests {
         .with_data_source(Some("test".into()))
         .with_branch(Some("dev".into()));
         let p = client.preview(&requests::browse_content(3, 4, 2, 10));
-        assert_eq!(p.url, "https://x1.n7.xano.io/api:meta/workspace/3/table/4/content?page=2&per_page=10");
+        assert_eq!(
+            p.url,
+            "https://x1.n7.xano.io/api:meta/workspace/3/table/4/content?page=2&per_page=10"
+        );
         assert!(p.headers.contains(&("X-Data-Source".into(), "test".into())));
         let p = client.preview(&requests::list_tables(3, &Default::default()));
-        assert_eq!(p.url, "https://x1.n7.xano.io/api:meta/workspace/3/table?branch=dev");
+        assert_eq!(
+            p.url,
+            "https://x1.n7.xano.io/api:meta/workspace/3/table?branch=dev"
+        );
         assert!(!p.headers.iter().any(|(k, _)| k == "X-Data-Source"));
         let shown = serde_json::to_string(&p).expect("json") + &format!("{client:?}");
         assert!(!shown.contains("very-secret-token"), "{shown}");

@@ -26,7 +26,9 @@ pub enum Error {
     AccessDenied { message: String },
 
     /// 404: the workspace, table, row or endpoint does not exist.
-    #[error("Not found in Xano (404): {message}. Check the id; list the parent (workspaces, tables, rows) to find valid ids.")]
+    #[error(
+        "Not found in Xano (404): {message}. Check the id; list the parent (workspaces, tables, rows) to find valid ids."
+    )]
     NotFound { message: String },
 
     /// 400: Xano refused the input; `param` names the offending parameter when Xano says it.
@@ -49,11 +51,16 @@ pub enum Error {
     },
 
     /// 5xx, or an unexpected status.
-    #[error("Xano had a server error ({status}){}. Try again in a moment; if it persists, check Xano's status page.", detail(message))]
+    #[error(
+        "Xano had a server error ({status}){}. Try again in a moment; if it persists, check Xano's status page.",
+        detail(message)
+    )]
     Server { status: u16, message: String },
 
     /// The request did not reach Xano or the connection broke.
-    #[error("Could not reach Xano at {host}: {reason}. Check your internet connection and the instance address.")]
+    #[error(
+        "Could not reach Xano at {host}: {reason}. Check your internet connection and the instance address."
+    )]
     Network { host: String, reason: String },
 
     /// No answer within the per-request time limit.
@@ -61,7 +68,9 @@ pub enum Error {
     Timeout { after: Duration },
 
     /// Xano answered, but not with the JSON we expect.
-    #[error("Xano's answer (HTTP {status}, {content_type}, {length} bytes) could not be read: {reason}. This may be a temporary gateway problem; try again.")]
+    #[error(
+        "Xano's answer (HTTP {status}, {content_type}, {length} bytes) could not be read: {reason}. This may be a temporary gateway problem; try again."
+    )]
     UnparseableBody {
         status: u16,
         content_type: String,
@@ -212,7 +221,11 @@ mod tests {
         assert!(matches!(&err, Error::InputError { param: Some(p), .. } if p == "name"));
         assert!(err.to_string().contains("parameter `name`"), "{err}");
 
-        let err = Error::from_status(401, br#"{"code":"ERROR_CODE_UNAUTHORIZED","message":"Invalid token."}"#, None);
+        let err = Error::from_status(
+            401,
+            br#"{"code":"ERROR_CODE_UNAUTHORIZED","message":"Invalid token."}"#,
+            None,
+        );
         assert_eq!(err.code(), "xano_unauthorized");
         assert!(err.to_string().contains("invalid, revoked or expired"));
 
@@ -220,7 +233,11 @@ mod tests {
         assert!(matches!(err, Error::Server { status: 502, .. }));
         assert!(err.write_outcome_unknown());
 
-        let err = Error::from_status(429, br#"{"code":"ERROR_CODE_TOO_MANY_REQUESTS","message":"Whoa there!"}"#, Some(Duration::from_secs(3)));
+        let err = Error::from_status(
+            429,
+            br#"{"code":"ERROR_CODE_TOO_MANY_REQUESTS","message":"Whoa there!"}"#,
+            Some(Duration::from_secs(3)),
+        );
         assert!(err.to_string().contains("wait 3 s"), "{err}");
         assert!(!err.write_outcome_unknown());
     }

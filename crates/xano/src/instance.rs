@@ -50,10 +50,18 @@ impl MetaBase {
                     "plain http:// is only accepted for 127.0.0.1 or localhost; Xano instances use https://",
                 ));
             }
-            other => return Err(invalid(input, &format!("the scheme `{other}` is not http(s)"))),
+            other => {
+                return Err(invalid(
+                    input,
+                    &format!("the scheme `{other}` is not http(s)"),
+                ));
+            }
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid(input, "it must not contain a user name or password"));
+            return Err(invalid(
+                input,
+                "it must not contain a user name or password",
+            ));
         }
         // Keep everything up to and including `api:meta` (also percent-encoded, which one third-party
         // reference uses); a bare origin gets `/api:meta` appended. Any other path is refused rather
@@ -141,15 +149,39 @@ mod tests {
     #[test]
     fn accepts_the_forms_users_type() {
         for (input, expected) in [
-            ("x8ki-letl-twmt.n7.xano.io", "https://x8ki-letl-twmt.n7.xano.io/api:meta"),
-            ("https://x8ki-letl-twmt.n7.xano.io", "https://x8ki-letl-twmt.n7.xano.io/api:meta"),
-            ("https://x8ki-letl-twmt.n7.xano.io/", "https://x8ki-letl-twmt.n7.xano.io/api:meta"),
-            ("https://x1.n7.xano.io/api:meta", "https://x1.n7.xano.io/api:meta"),
-            ("https://x1.n7.xano.io/api%3Ameta/", "https://x1.n7.xano.io/api:meta"),
-            ("https://x1.n7.xano.io/api:meta/workspace/1?x=1#y", "https://x1.n7.xano.io/api:meta"),
-            ("  https://api.example.com  ", "https://api.example.com/api:meta"),
+            (
+                "x8ki-letl-twmt.n7.xano.io",
+                "https://x8ki-letl-twmt.n7.xano.io/api:meta",
+            ),
+            (
+                "https://x8ki-letl-twmt.n7.xano.io",
+                "https://x8ki-letl-twmt.n7.xano.io/api:meta",
+            ),
+            (
+                "https://x8ki-letl-twmt.n7.xano.io/",
+                "https://x8ki-letl-twmt.n7.xano.io/api:meta",
+            ),
+            (
+                "https://x1.n7.xano.io/api:meta",
+                "https://x1.n7.xano.io/api:meta",
+            ),
+            (
+                "https://x1.n7.xano.io/api%3Ameta/",
+                "https://x1.n7.xano.io/api:meta",
+            ),
+            (
+                "https://x1.n7.xano.io/api:meta/workspace/1?x=1#y",
+                "https://x1.n7.xano.io/api:meta",
+            ),
+            (
+                "  https://api.example.com  ",
+                "https://api.example.com/api:meta",
+            ),
             ("http://127.0.0.1:8788", "http://127.0.0.1:8788/api:meta"),
-            ("http://localhost:8788/api:meta", "http://localhost:8788/api:meta"),
+            (
+                "http://localhost:8788/api:meta",
+                "http://localhost:8788/api:meta",
+            ),
             ("http://[::1]:9/api:meta", "http://[::1]:9/api:meta"),
         ] {
             let base = MetaBase::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -168,17 +200,30 @@ mod tests {
             "http://10.0.0.5:8080",
         ] {
             let err = MetaBase::parse(input).expect_err(input);
-            assert!(matches!(err, Error::InvalidInstanceUrl { .. }), "{input}: {err}");
+            assert!(
+                matches!(err, Error::InvalidInstanceUrl { .. }),
+                "{input}: {err}"
+            );
         }
-        let msg = MetaBase::parse("http://x1.n7.xano.io").expect_err("http").to_string();
+        let msg = MetaBase::parse("http://x1.n7.xano.io")
+            .expect_err("http")
+            .to_string();
         assert!(msg.contains("https://"), "{msg}");
     }
 
     #[test]
     fn joins_segments_with_encoding() {
         let base = MetaBase::parse("https://x1.n7.xano.io").expect("valid");
-        let url = base.join(&["workspace".into(), "3".into(), "branch".into(), "my branch/x".into()]);
-        assert_eq!(url.as_str(), "https://x1.n7.xano.io/api:meta/workspace/3/branch/my%20branch%2Fx");
+        let url = base.join(&[
+            "workspace".into(),
+            "3".into(),
+            "branch".into(),
+            "my branch/x".into(),
+        ]);
+        assert_eq!(
+            url.as_str(),
+            "https://x1.n7.xano.io/api:meta/workspace/3/branch/my%20branch%2Fx"
+        );
         assert!(MetaBase::account().is_account_host());
         assert!(!base.is_account_host());
     }

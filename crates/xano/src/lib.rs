@@ -27,7 +27,7 @@ pub mod types;
 pub use client::{ClientOptions, RequestPreview, RetryPolicy, XanoClient};
 pub use error::{Error, Result};
 pub use instance::{ACCOUNT_META_URL, MetaBase};
+pub use paging::{ContentPage, MetaPage};
 pub use paging::{Paged, collect_all};
 pub use requests::{Idempotency, Method, XanoRequest};
 pub use token::XanoToken;
-pub use paging::{ContentPage, MetaPage};

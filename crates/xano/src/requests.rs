@@ -117,7 +117,8 @@ impl XanoRequest {
 
     /// True for requests that change nothing in Xano.
     pub fn is_read(&self) -> bool {
-        self.method == Method::Get || (self.method == Method::Post && self.idempotency == Idempotency::Idempotent)
+        self.method == Method::Get
+            || (self.method == Method::Post && self.idempotency == Idempotency::Idempotent)
     }
 }
 
@@ -217,7 +218,10 @@ impl HistorySearch {
         if let Some(v) = self.branch_id {
             body.insert("branch_id".into(), json!(v));
         }
-        body.insert("search".into(), crate::search::to_json(&self.search));
+        body.insert(
+            "search".into(),
+            crate::search::to_history_json(&self.search),
+        );
         if let Some((col, dir)) = &self.sort {
             body.insert("sort".into(), json!({ col.clone(): dir.as_str() }));
         }
@@ -359,7 +363,8 @@ pub fn update_table_meta(ws: i64, table: i64, update: &TableMetaUpdate) -> XanoR
     if let Some(v) = update.auth {
         body.insert("auth".into(), json!(v));
     }
-    XanoRequest::new(Method::Put, path!["workspace", ws, "table", table, "meta"]).body(Value::Object(body))
+    XanoRequest::new(Method::Put, path!["workspace", ws, "table", table, "meta"])
+        .body(Value::Object(body))
 }
 
 /// `DELETE /workspace/{ws}/table/{t}`: drops the table and its data.
@@ -369,39 +374,63 @@ pub fn delete_table(ws: i64, table: i64) -> XanoRequest {
 
 /// `DELETE /workspace/{ws}/table/{t}/truncate` with `{reset}` (required in S3).
 pub fn truncate_table(ws: i64, table: i64, reset: bool) -> XanoRequest {
-    XanoRequest::new(Method::Delete, path!["workspace", ws, "table", table, "truncate"])
-        .content()
-        .body(json!({ "reset": reset }))
+    XanoRequest::new(
+        Method::Delete,
+        path!["workspace", ws, "table", table, "truncate"],
+    )
+    .content()
+    .body(json!({ "reset": reset }))
 }
 
 /// `GET /workspace/{ws}/table/{t}/schema`: a bare array of fields.
 pub fn get_schema(ws: i64, table: i64) -> XanoRequest {
-    XanoRequest::new(Method::Get, path!["workspace", ws, "table", table, "schema"])
+    XanoRequest::new(
+        Method::Get,
+        path!["workspace", ws, "table", table, "schema"],
+    )
 }
 
 /// `PUT /workspace/{ws}/table/{t}/schema` with `{schema:[...]}`; the first field must be `id`.
 pub fn replace_schema(ws: i64, table: i64, schema: &[TableField]) -> XanoRequest {
-    XanoRequest::new(Method::Put, path!["workspace", ws, "table", table, "schema"]).body(json!({ "schema": schema }))
+    XanoRequest::new(
+        Method::Put,
+        path!["workspace", ws, "table", table, "schema"],
+    )
+    .body(json!({ "schema": schema }))
 }
 
 /// `POST /workspace/{ws}/table/{t}/schema/type/{type}` → `{name}` (reference §11.3: not `POST .../schema`).
 pub fn add_column(ws: i64, table: i64, field_type: &str, body: &Map<String, Value>) -> XanoRequest {
     XanoRequest::new(
         Method::Post,
-        path!["workspace", ws, "table", table, "schema", "type", field_type],
+        path![
+            "workspace",
+            ws,
+            "table",
+            table,
+            "schema",
+            "type",
+            field_type
+        ],
     )
     .body(Value::Object(body.clone()))
 }
 
 /// `POST /workspace/{ws}/table/{t}/schema/rename`.
 pub fn rename_column(ws: i64, table: i64, old_name: &str, new_name: &str) -> XanoRequest {
-    XanoRequest::new(Method::Post, path!["workspace", ws, "table", table, "schema", "rename"])
-        .body(json!({ "old_name": old_name, "new_name": new_name }))
+    XanoRequest::new(
+        Method::Post,
+        path!["workspace", ws, "table", table, "schema", "rename"],
+    )
+    .body(json!({ "old_name": old_name, "new_name": new_name }))
 }
 
 /// `DELETE /workspace/{ws}/table/{t}/schema/{name}`.
 pub fn delete_column(ws: i64, table: i64, name: &str) -> XanoRequest {
-    XanoRequest::new(Method::Delete, path!["workspace", ws, "table", table, "schema", name])
+    XanoRequest::new(
+        Method::Delete,
+        path!["workspace", ws, "table", table, "schema", name],
+    )
 }
 
 /// `GET /workspace/{ws}/table/{t}/index`.
@@ -411,27 +440,38 @@ pub fn list_indexes(ws: i64, table: i64) -> XanoRequest {
 
 /// `POST /workspace/{ws}/table/{t}/index/{kind}` (`btree`, `unique`, `search`, `spatial`, `vector`) → `{id}`.
 pub fn create_index(ws: i64, table: i64, kind: &str, body: &Value) -> XanoRequest {
-    XanoRequest::new(Method::Post, path!["workspace", ws, "table", table, "index", kind]).body(body.clone())
+    XanoRequest::new(
+        Method::Post,
+        path!["workspace", ws, "table", table, "index", kind],
+    )
+    .body(body.clone())
 }
 
 /// `PUT /workspace/{ws}/table/{t}/index` with `{index:[...]}`.
 pub fn replace_indexes(ws: i64, table: i64, indexes: &[Value]) -> XanoRequest {
-    XanoRequest::new(Method::Put, path!["workspace", ws, "table", table, "index"]).body(json!({ "index": indexes }))
+    XanoRequest::new(Method::Put, path!["workspace", ws, "table", table, "index"])
+        .body(json!({ "index": indexes }))
 }
 
 /// `DELETE /workspace/{ws}/table/{t}/index/{id}`.
 pub fn delete_index(ws: i64, table: i64, index_id: &str) -> XanoRequest {
-    XanoRequest::new(Method::Delete, path!["workspace", ws, "table", table, "index", index_id])
+    XanoRequest::new(
+        Method::Delete,
+        path!["workspace", ws, "table", table, "index", index_id],
+    )
 }
 
 // ---- table content ------------------------------------------------------------------------------
 
 /// `GET .../content?page&per_page`: content envelope.
 pub fn browse_content(ws: i64, table: i64, page: u32, per_page: u32) -> XanoRequest {
-    XanoRequest::new(Method::Get, path!["workspace", ws, "table", table, "content"])
-        .content()
-        .query("page", page.max(1))
-        .query("per_page", per_page.max(1))
+    XanoRequest::new(
+        Method::Get,
+        path!["workspace", ws, "table", table, "content"],
+    )
+    .content()
+    .query("page", page.max(1))
+    .query("per_page", per_page.max(1))
 }
 
 /// `GET .../content/{id}`.
@@ -445,9 +485,12 @@ pub fn get_row(ws: i64, table: i64, id: &RowId) -> XanoRequest {
 
 /// `POST .../content`: body = the record → the created record.
 pub fn create_row(ws: i64, table: i64, row: &Map<String, Value>) -> XanoRequest {
-    XanoRequest::new(Method::Post, path!["workspace", ws, "table", table, "content"])
-        .content()
-        .body(Value::Object(row.clone()))
+    XanoRequest::new(
+        Method::Post,
+        path!["workspace", ws, "table", table, "content"],
+    )
+    .content()
+    .body(Value::Object(row.clone()))
 }
 
 /// `PUT .../content/{id}`: partial update → the updated record.
@@ -471,17 +514,33 @@ pub fn delete_row(ws: i64, table: i64, id: &RowId) -> XanoRequest {
 
 /// `POST .../content/search`: content envelope. Reads only, so it may be retried.
 pub fn search_content(ws: i64, table: i64, search: &ContentSearch) -> XanoRequest {
-    XanoRequest::new(Method::Post, path!["workspace", ws, "table", table, "content", "search"])
-        .content()
-        .read_only_post()
-        .body(search.to_json())
+    XanoRequest::new(
+        Method::Post,
+        path!["workspace", ws, "table", table, "content", "search"],
+    )
+    .content()
+    .read_only_post()
+    .body(search.to_json())
 }
 
 /// `POST .../content/search/patch` `{search, updates}`.
-pub fn patch_by_search(ws: i64, table: i64, search: &[PipeCondition], updates: &Map<String, Value>) -> XanoRequest {
+pub fn patch_by_search(
+    ws: i64,
+    table: i64,
+    search: &[PipeCondition],
+    updates: &Map<String, Value>,
+) -> XanoRequest {
     XanoRequest::new(
         Method::Post,
-        path!["workspace", ws, "table", table, "content", "search", "patch"],
+        path![
+            "workspace",
+            ws,
+            "table",
+            table,
+            "content",
+            "search",
+            "patch"
+        ],
     )
     .content()
     .body(json!({ "search": crate::search::to_json(search), "updates": updates }))
@@ -491,17 +550,33 @@ pub fn patch_by_search(ws: i64, table: i64, search: &[PipeCondition], updates: &
 pub fn delete_by_search(ws: i64, table: i64, search: &[PipeCondition]) -> XanoRequest {
     XanoRequest::new(
         Method::Post,
-        path!["workspace", ws, "table", table, "content", "search", "delete"],
+        path![
+            "workspace",
+            ws,
+            "table",
+            table,
+            "content",
+            "search",
+            "delete"
+        ],
     )
     .content()
     .body(json!({ "search": crate::search::to_json(search) }))
 }
 
 /// `POST .../content/bulk` `{items, allow_id_field}` → array of new ids.
-pub fn bulk_create(ws: i64, table: i64, items: &[Map<String, Value>], allow_id_field: bool) -> XanoRequest {
-    XanoRequest::new(Method::Post, path!["workspace", ws, "table", table, "content", "bulk"])
-        .content()
-        .body(json!({ "items": items, "allow_id_field": allow_id_field }))
+pub fn bulk_create(
+    ws: i64,
+    table: i64,
+    items: &[Map<String, Value>],
+    allow_id_field: bool,
+) -> XanoRequest {
+    XanoRequest::new(
+        Method::Post,
+        path!["workspace", ws, "table", table, "content", "bulk"],
+    )
+    .content()
+    .body(json!({ "items": items, "allow_id_field": allow_id_field }))
 }
 
 /// `POST .../content/bulk/patch` `{items:[{row_id, updates}]}`.
@@ -542,12 +617,21 @@ pub fn get_api_group(ws: i64, group: i64) -> XanoRequest {
 
 /// `GET /workspace/{ws}/apigroup/{g}/api`: meta envelope.
 pub fn list_apis(ws: i64, group: i64, params: &ListParams) -> XanoRequest {
-    params.apply(XanoRequest::new(Method::Get, path!["workspace", ws, "apigroup", group, "api"]).branch())
+    params.apply(
+        XanoRequest::new(
+            Method::Get,
+            path!["workspace", ws, "apigroup", group, "api"],
+        )
+        .branch(),
+    )
 }
 
 /// `GET /workspace/{ws}/apigroup/{g}/openapi`: the group's OpenAPI document.
 pub fn get_api_group_openapi(ws: i64, group: i64) -> XanoRequest {
-    XanoRequest::new(Method::Get, path!["workspace", ws, "apigroup", group, "openapi"])
+    XanoRequest::new(
+        Method::Get,
+        path!["workspace", ws, "apigroup", group, "openapi"],
+    )
 }
 
 // ---- request history ----------------------------------------------------------------------------
@@ -569,9 +653,12 @@ pub fn request_history(ws: i64, query: &HistoryQuery) -> XanoRequest {
 
 /// `POST /workspace/{ws}/request_history/search`: meta envelope. Reads only.
 pub fn search_request_history(ws: i64, search: &HistorySearch) -> XanoRequest {
-    XanoRequest::new(Method::Post, path!["workspace", ws, "request_history", "search"])
-        .read_only_post()
-        .body(search.to_json())
+    XanoRequest::new(
+        Method::Post,
+        path!["workspace", ws, "request_history", "search"],
+    )
+    .read_only_post()
+    .body(search.to_json())
 }
 
 #[cfg(test)]
@@ -582,10 +669,22 @@ mod tests {
     #[test]
     fn idempotency_follows_the_rules() {
         assert!(list_workspaces().is_read());
-        assert_eq!(search_content(1, 2, &ContentSearch::default()).idempotency, Idempotency::Idempotent);
-        assert_eq!(bulk_create(1, 2, &[], false).idempotency, Idempotency::NotIdempotent);
-        assert_eq!(delete_row(1, 2, &RowId::Int(3)).idempotency, Idempotency::NotIdempotent);
-        assert_eq!(update_row(1, 2, &RowId::Int(3), &Map::new()).idempotency, Idempotency::Idempotent);
+        assert_eq!(
+            search_content(1, 2, &ContentSearch::default()).idempotency,
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            bulk_create(1, 2, &[], false).idempotency,
+            Idempotency::NotIdempotent
+        );
+        assert_eq!(
+            delete_row(1, 2, &RowId::Int(3)).idempotency,
+            Idempotency::NotIdempotent
+        );
+        assert_eq!(
+            update_row(1, 2, &RowId::Int(3), &Map::new()).idempotency,
+            Idempotency::Idempotent
+        );
         assert!(!patch_by_search(1, 2, &[], &Map::new()).is_read());
     }
 
@@ -599,14 +698,25 @@ mod tests {
         };
         assert_eq!(
             search_content(1, 2, &s).body,
-            Some(json!({"page":2,"per_page":25,"sort":[{"created_at":"desc"}],"search":[{"tier|in":["pro"]}]}))
+            Some(
+                json!({"page":2,"per_page":25,"sort":[{"created_at":"desc"}],"search":[{"tier|in":["pro"]}]})
+            )
         );
         assert_eq!(
             bulk_delete(1, 2, &[RowId::Int(4), RowId::Text("a-b".into())]).body,
             Some(json!({"row_ids":[4,"a-b"]}))
         );
-        let h = HistorySearch { per_page: 9999, ..Default::default() };
-        assert_eq!(search_request_history(1, &h).body.expect("body")["per_page"], 500);
-        assert_eq!(get_row(1, 2, &RowId::Text("x".into())).display_path(), "/workspace/1/table/2/content/x");
+        let h = HistorySearch {
+            per_page: 9999,
+            ..Default::default()
+        };
+        assert_eq!(
+            search_request_history(1, &h).body.expect("body")["per_page"],
+            500
+        );
+        assert_eq!(
+            get_row(1, 2, &RowId::Text("x".into())).display_path(),
+            "/workspace/1/table/2/content/x"
+        );
     }
 }

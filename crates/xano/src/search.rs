@@ -89,6 +89,16 @@ impl PipeCondition {
         }
     }
 
+    /// The key in the request-history form, which the docs write with a trailing pipe
+    /// (`{"duration|<|": 2}`); plain equality stays a plain column name (`{"status": 400}`).
+    pub fn history_key(&self) -> String {
+        match (self.op, self.or) {
+            (PipeOp::Eq, false) => self.column.clone(),
+            (op, false) => format!("{}|{}|", self.column, op.as_str()),
+            (op, true) => format!("{}|{}|or", self.column, op.as_str()),
+        }
+    }
+
     /// The one-key JSON object.
     pub fn to_json(&self) -> Value {
         let mut map = Map::new();
@@ -100,6 +110,20 @@ impl PipeCondition {
 /// A whole search as the JSON array Xano takes.
 pub fn to_json(conditions: &[PipeCondition]) -> Value {
     Value::Array(conditions.iter().map(PipeCondition::to_json).collect())
+}
+
+/// A request-history search as the JSON array Xano takes (trailing-pipe keys).
+pub fn to_history_json(conditions: &[PipeCondition]) -> Value {
+    Value::Array(
+        conditions
+            .iter()
+            .map(|c| {
+                let mut map = Map::new();
+                map.insert(c.history_key(), c.value.clone());
+                Value::Object(map)
+            })
+            .collect(),
+    )
 }
 
 /// Sort direction.
@@ -147,6 +171,19 @@ mod tests {
         assert_eq!(
             search,
             json!([{"status":"active"},{"price|<":30},{"price|>|or":70},{"tier|not in":["free"]}])
+        );
+    }
+
+    #[test]
+    fn history_keys_carry_the_trailing_pipe() {
+        let search = to_history_json(&[
+            PipeCondition::new("status", PipeOp::Eq, json!(400)),
+            PipeCondition::new("duration", PipeOp::Lt, json!(2)),
+            PipeCondition::new("duration", PipeOp::Gt, json!(9)).or(),
+        ]);
+        assert_eq!(
+            search,
+            json!([{"status":400},{"duration|<|":2},{"duration|>|or":9}])
         );
     }
 

@@ -334,7 +334,9 @@ fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
             .trim()
             .parse()
             .map_err(|_| serde::de::Error::custom("id is not an integer")),
-        _ => Err(serde::de::Error::custom("id must be a number or a numeric string")),
+        _ => Err(serde::de::Error::custom(
+            "id must be a number or a numeric string",
+        )),
     }
 }
 
@@ -358,8 +360,9 @@ mod tests {
         )
         .expect("real payload");
         assert_eq!(real.id, 7);
-        let spec: User = serde_json::from_str(r#"{"id":"7","name":"Ada","email":"a@b.c","extras":""}"#)
-            .expect("spec payload");
+        let spec: User =
+            serde_json::from_str(r#"{"id":"7","name":"Ada","email":"a@b.c","extras":""}"#)
+                .expect("spec payload");
         assert_eq!(spec.id, 7);
     }
 
@@ -369,7 +372,10 @@ mod tests {
             r#"{"id":1,"name":"users","created_at":"2023-04-19 21:01:32+0000","future_field":{"a":1}}"#,
         )
         .expect("table");
-        assert_eq!(t.extra.get("future_field"), Some(&serde_json::json!({"a":1})));
+        assert_eq!(
+            t.extra.get("future_field"),
+            Some(&serde_json::json!({"a":1}))
+        );
         let back = serde_json::to_value(&t).expect("serialize");
         assert_eq!(back["future_field"]["a"], 1);
     }
