@@ -16,6 +16,7 @@ pub mod context;
 pub mod dates;
 pub mod engine;
 pub mod error;
+pub mod http;
 pub mod ids;
 pub mod query;
 pub mod server;

@@ -1,0 +1,144 @@
+//! The Streamable HTTP transport on `127.0.0.1:<port>/mcp` (DESIGN §4, mcp-rust-notes §5).
+//!
+//! Security rules kept here: bind loopback only; rmcp's Host check stays on (loopback names);
+//! Origin validation is enforced (any request carrying an `Origin` is refused, since no browser page
+//! is a legitimate client); the body is capped; a bearer token is required, compared in constant
+//! time, and a refusal says nothing about why. Both protocol eras rmcp supports are served.
+
+use crate::engine::Engine;
+use crate::server::{CallHook, XanoMcpServer};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt as _;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+use tokio_util::sync::CancellationToken;
+
+/// The port the server listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 7717;
+
+/// The largest request body accepted (a bulk insert of a few thousand rows fits).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error(
+        "port {port} on 127.0.0.1 is already in use (is another xano-mcp running?). Stop it, or choose another port with --port."
+    )]
+    PortInUse { port: u16 },
+    #[error("could not listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+}
+
+/// A running HTTP server.
+#[derive(Debug)]
+pub struct RunningHttp {
+    pub addr: SocketAddr,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningHttp {
+    /// `http://127.0.0.1:<port>/mcp`.
+    pub fn url(&self) -> String {
+        format!("http://{}/mcp", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits.
+    pub async fn shutdown(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (after `stop_token` is cancelled).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+
+    /// Cancelling this token stops the server gracefully.
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+}
+
+/// Starts the server on 127.0.0.1:`port` (0 = any free port). `token` is the bearer token clients
+/// must send; `make_hook` builds the policy/audit hook of each session.
+pub async fn serve<H: CallHook>(
+    engine: Arc<Engine>,
+    port: u16,
+    token: String,
+    make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
+) -> Result<RunningHttp, HttpError> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AddrInUse {
+                HttpError::PortInUse { port }
+            } else {
+                HttpError::Bind { port, source }
+            }
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| HttpError::Bind { port, source })?;
+    let stop = CancellationToken::new();
+    let config = StreamableHttpServerConfig::default()
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(MAX_BODY_BYTES)
+        .with_cancellation_token(stop.child_token());
+    let service = StreamableHttpService::new(
+        move || Ok(XanoMcpServer::with_hook(engine.clone(), make_hook())),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    let app = axum::Router::new().nest_service("/mcp", service).layer(
+        axum::middleware::from_fn_with_state(Arc::new(token), require_bearer),
+    );
+    let listener = listener.tap_io(|tcp| {
+        // Nagle + delayed ACK would stall keep-alive clients by ~40 ms per request.
+        let _ = tcp.set_nodelay(true);
+    });
+    let shutdown = stop.clone();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await });
+        if let Err(err) = server.await {
+            tracing::error!("MCP HTTP server stopped: {err}");
+        }
+    });
+    tracing::info!(%addr, "MCP server listening on http://{addr}/mcp");
+    Ok(RunningHttp { addr, stop, task })
+}
+
+/// Requires `Authorization: Bearer <token>`; anything else is a bare 401.
+async fn require_bearer(
+    State(token): State<Arc<String>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let given = request
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .unwrap_or("");
+    let ok = !token.is_empty() && bool::from(given.as_bytes().ct_eq(token.as_bytes()));
+    if ok {
+        next.run(request).await
+    } else {
+        (
+            http::StatusCode::UNAUTHORIZED,
+            [(http::header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response()
+    }
+}
