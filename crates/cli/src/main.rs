@@ -5,11 +5,14 @@
 //! - `serve`: the MCP server over Streamable HTTP on 127.0.0.1 for a real Xano instance.
 //! - `stdio`: the same tools over stdio, for clients that only speak stdio (Claude Desktop).
 //!
-//! Until the keychain, profiles and local-token store are wired in (issues 4 and 5), `serve` and
-//! `stdio` read the Xano instance and token from `XANO_INSTANCE_URL` and `XANO_TOKEN`, and `serve`
-//! protects its endpoint with a token generated at start (or `XANO_MCP_LOCAL_TOKEN`).
+//! - `token`: local access tokens (tier, workspace/table allowlists, expiry) for AI clients.
+//!
+//! Every MCP caller presents a local access token from the token database; revocation and expiry
+//! apply on the next call. `serve` and `stdio` read the Xano instance and token from
+//! `XANO_INSTANCE_URL` and `XANO_TOKEN`.
 
 mod server;
+mod tokens;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -42,9 +45,30 @@ enum Command {
         port: u16,
     },
     /// Serve the MCP tools over stdio (for Claude Desktop and other stdio-only clients), for the
-    /// instance in XANO_INSTANCE_URL with the token in XANO_TOKEN. Logs go to stderr; exits when
-    /// stdin closes.
-    Stdio,
+    /// instance in XANO_INSTANCE_URL with the token in XANO_TOKEN. The local access token is read
+    /// from the keychain by name (or XANO_MCP_LOCAL_TOKEN). Logs go to stderr; exits when stdin
+    /// closes.
+    Stdio {
+        /// The name of the local access token this client uses (`xano-mcp token create NAME`).
+        #[arg(long)]
+        token_name: String,
+    },
+    /// Local access tokens for AI clients: create, list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token (shown once) with a tier, optional workspace/table allowlists and expiry.
+    Create(tokens::CreateArgs),
+    /// List tokens with their tier, status, expiry and last use.
+    List,
+    /// Revoke a token: clients using it are refused from their next call.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
 }
 
 fn main() {
@@ -73,6 +97,9 @@ async fn run(command: Command) -> Result<()> {
     match command {
         Command::Demo { port, sim_port } => server::demo(port, sim_port).await,
         Command::Serve { port } => server::serve(port).await,
-        Command::Stdio => server::stdio().await,
+        Command::Stdio { token_name } => server::stdio(&token_name).await,
+        Command::Token(TokenCommand::Create(args)) => tokens::create(args).await,
+        Command::Token(TokenCommand::List) => tokens::list(),
+        Command::Token(TokenCommand::Revoke { name }) => tokens::revoke(&name).await,
     }
 }

@@ -1,38 +1,47 @@
 //! The serving commands: `demo`, `serve`, `stdio`.
+//!
+//! Every caller is authenticated with a local access token from the token database and every call
+//! goes through the grant policy (`mcp::policy::GrantHook`). `demo` keeps its token database in
+//! memory, so it leaves nothing behind.
 
+use crate::tokens::now_ms;
 use anyhow::{Context, Result, anyhow};
-use base64::Engine as _;
-use mcp::http;
-use mcp::{Engine, EngineOptions, NoHook, XanoMcpServer};
+use core_api::Paths;
+use mcp::http::{self, Authenticator};
+use mcp::policy::{AuditSink, GrantHook};
+use mcp::{Engine, EngineOptions, XanoMcpServer};
 use rmcp::ServiceExt;
+use secrecy::ExposeSecret;
 use std::io::Write;
 use std::sync::Arc;
+use vault::{AccessTier, ApprovalPolicy, AuthOutcome, NewLocalToken, SecretKey, TokenStore, Vault};
 use xano::{MetaBase, XanoClient, XanoToken};
 
-/// A fresh local access token: `xmcp_` + 256 random bits, base64url (DESIGN §4).
-fn new_local_token() -> Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow!("the system random generator failed: {e}"))?;
-    Ok(format!(
-        "xmcp_{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    ))
-}
+/// The environment variable a stdio client may use to pass its local token when no keychain is
+/// available (headless machines, CI).
+pub const LOCAL_TOKEN_ENV: &str = "XANO_MCP_LOCAL_TOKEN";
 
 fn engine_from_env() -> Result<Arc<Engine>> {
     let url = std::env::var("XANO_INSTANCE_URL").map_err(|_| anyhow!("XANO_INSTANCE_URL is not set. Set it to your instance address (e.g. https://x8ki-letl-twmt.n7.xano.io), or try `xano-mcp demo`."))?;
-    let token = std::env::var("XANO_TOKEN").map_err(|_| anyhow!("XANO_TOKEN is not set. Set it to a Xano Metadata API token (Instances → ⚙ → Metadata API & MCP Server), or try `xano-mcp demo`."))?;
+    let token = vault::xano_token_from_env().ok_or_else(|| anyhow!("XANO_TOKEN is not set. Set it to a Xano Metadata API token (Instances → ⚙ → Metadata API & MCP Server), or try `xano-mcp demo`."))?;
     let base = MetaBase::parse(&url)?;
     let client = XanoClient::new(base, XanoToken::new(token))?;
     Ok(Arc::new(Engine::new(client, EngineOptions::default())))
 }
 
-async fn serve_until_ctrl_c(
+fn audit_sink(_paths: &Paths) -> Option<Arc<dyn AuditSink>> {
+    None
+}
+
+async fn serve_http(
     engine: Arc<Engine>,
     port: u16,
-    token: String,
+    tokens: Arc<TokenStore>,
+    audit: Option<Arc<dyn AuditSink>>,
 ) -> Result<http::RunningHttp> {
-    let running = http::serve(engine, port, token, || Arc::new(NoHook)).await?;
+    let hook = Arc::new(GrantHook::for_http(tokens.clone(), engine.clone(), audit));
+    let auth: Arc<dyn Authenticator> = tokens;
+    let running = http::serve(engine, port, auth, move || hook.clone()).await?;
     let stop = running.stop_token();
     tokio::spawn(async move {
         let _ = tokio::signal::ctrl_c().await;
@@ -54,8 +63,18 @@ pub async fn demo(port: u16, sim_port: u16) -> Result<()> {
         XanoToken::new(xano_sim::DEMO_TOKEN),
     )?;
     let engine = Arc::new(Engine::new(client, EngineOptions::default()));
-    let token = new_local_token()?;
-    let running = serve_until_ctrl_c(engine, port, token.clone()).await?;
+    let tokens = Arc::new(TokenStore::open_in_memory()?);
+    let grant = NewLocalToken {
+        name: "demo".into(),
+        tier: AccessTier::ReadWrite,
+        workspaces: vec![],
+        tables: None,
+        expires_at_ms: None,
+        approval: ApprovalPolicy::Off,
+        rate_limit_per_minute: None,
+    };
+    let (token, _) = tokens.create(&grant, now_ms())?;
+    let running = serve_http(engine, port, tokens, None).await?;
     let url = running.url();
     let snippet = serde_json::json!({"mcpServers": {"xano-mcp": {"url": url, "headers": {"Authorization": format!("Bearer {token}")}}}});
     let mut out = std::io::stdout().lock();
@@ -65,6 +84,10 @@ pub async fn demo(port: u16, sim_port: u16) -> Result<()> {
     )?;
     writeln!(out, "URL: {url}")?;
     writeln!(out, "Token: {token}")?;
+    writeln!(
+        out,
+        "Access: Read/Write (reads and content writes; deletes are refused)"
+    )?;
     writeln!(
         out,
         "Xano double: {} (token {})",
@@ -89,29 +112,82 @@ pub async fn demo(port: u16, sim_port: u16) -> Result<()> {
 }
 
 pub async fn serve(port: u16) -> Result<()> {
+    let paths = Paths::from_env()?;
+    paths
+        .ensure()
+        .with_context(|| format!("could not create {}", paths.home().display()))?;
+    let tokens = Arc::new(TokenStore::open(&paths.tokens_db())?);
+    if tokens.list()?.iter().all(|t| !t.is_active(now_ms())) {
+        eprintln!(
+            "note: there is no active access token yet; create one with `xano-mcp token create <name>`."
+        );
+    }
     let engine = engine_from_env()?;
-    let (token, generated) = match std::env::var("XANO_MCP_LOCAL_TOKEN") {
-        Ok(t) if !t.trim().is_empty() => (t.trim().to_owned(), false),
-        _ => (new_local_token()?, true),
-    };
-    let running = serve_until_ctrl_c(engine, port, token.clone()).await?;
+    let running = serve_http(engine, port, tokens, audit_sink(&paths)).await?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "URL: {}", running.url())?;
-    if generated {
-        writeln!(
-            out,
-            "Token: {token}\n(shown once; set XANO_MCP_LOCAL_TOKEN to keep the same token across restarts)"
-        )?;
-    }
+    writeln!(
+        out,
+        "Clients authenticate with a local access token (`xano-mcp token create`). Stop with Ctrl-C."
+    )?;
     out.flush()?;
     drop(out);
     running.wait().await;
     Ok(())
 }
 
-pub async fn stdio() -> Result<()> {
+/// The local token of a stdio client: from the keychain by name, or `XANO_MCP_LOCAL_TOKEN`.
+async fn stdio_token(name: &str) -> Result<String> {
+    if let Ok(t) = std::env::var(LOCAL_TOKEN_ENV)
+        && !t.trim().is_empty()
+    {
+        return Ok(t.trim().to_owned());
+    }
+    let key = SecretKey::local_token(name)?;
+    match Vault::os_keychain().get(&key).await {
+        Ok(Some(secret)) => Ok(secret.expose_secret().to_owned()),
+        Ok(None) => Err(anyhow!(
+            "no local token named `{name}` is in the keychain. Create it with `xano-mcp token create {name}` (or set {LOCAL_TOKEN_ENV})."
+        )),
+        Err(e) => Err(anyhow!(
+            "could not read the local token `{name}` from the keychain. Set {LOCAL_TOKEN_ENV} to the token instead, or unlock the keyring; if the token does not exist yet, create it with `xano-mcp token create {name}`. ({e})"
+        )),
+    }
+}
+
+pub async fn stdio(token_name: &str) -> Result<()> {
+    let paths = Paths::from_env()?;
+    let tokens = Arc::new(TokenStore::open(&paths.tokens_db())?);
+    let token = stdio_token(token_name).await?;
+    let info = match tokens.authenticate(&token, now_ms())? {
+        AuthOutcome::Valid(info) => info,
+        AuthOutcome::Revoked(i) => {
+            return Err(anyhow!(
+                "the local token `{}` was revoked; create a new one and update this client's config",
+                i.name
+            ));
+        }
+        AuthOutcome::Expired(i) => {
+            return Err(anyhow!(
+                "the local token `{}` has expired; create a new one and update this client's config",
+                i.name
+            ));
+        }
+        AuthOutcome::Unknown => {
+            return Err(anyhow!(
+                "the local token for `{token_name}` is not known to this xano-mcp (XANO_MCP_HOME={}); create it with `xano-mcp token create {token_name}`",
+                paths.home().display()
+            ));
+        }
+    };
     let engine = engine_from_env()?;
-    let server = XanoMcpServer::new(engine);
+    let hook = Arc::new(GrantHook::for_stdio(
+        tokens,
+        info.id,
+        engine.clone(),
+        audit_sink(&paths),
+    ));
+    let server = XanoMcpServer::with_hook(engine, hook);
     let running = server
         .serve(rmcp::transport::stdio())
         .await

@@ -6,6 +6,7 @@
 //! time, and a refusal says nothing about why. Both protocol eras rmcp supports are served.
 
 use crate::engine::Engine;
+use crate::policy::Caller;
 use crate::server::{CallHook, XanoMcpServer};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -66,12 +67,52 @@ impl RunningHttp {
     }
 }
 
-/// Starts the server on 127.0.0.1:`port` (0 = any free port). `token` is the bearer token clients
-/// must send; `make_hook` builds the policy/audit hook of each session.
+/// Who a bearer token belongs to. A refusal is `None`: the caller learns nothing more.
+pub trait Authenticator: Send + Sync + 'static {
+    fn authenticate(&self, bearer: &str) -> Option<Caller>;
+}
+
+/// Local access tokens from the token database: revoked and expired tokens are refused on the very
+/// next request, whichever process revoked them.
+impl Authenticator for vault::TokenStore {
+    fn authenticate(&self, bearer: &str) -> Option<Caller> {
+        let now = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis()),
+        )
+        .unwrap_or(i64::MAX);
+        match vault::TokenStore::authenticate(self, bearer, now) {
+            Ok(vault::AuthOutcome::Valid(info)) => Some(Caller { token_id: info.id }),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::error!("token database: {e}");
+                None
+            }
+        }
+    }
+}
+
+/// One fixed token (tests and embedding); constant-time comparison.
+#[derive(Debug, Clone)]
+pub struct FixedToken {
+    pub token: String,
+    pub caller: Caller,
+}
+
+impl Authenticator for FixedToken {
+    fn authenticate(&self, bearer: &str) -> Option<Caller> {
+        (!self.token.is_empty() && bool::from(bearer.as_bytes().ct_eq(self.token.as_bytes())))
+            .then_some(self.caller)
+    }
+}
+
+/// Starts the server on 127.0.0.1:`port` (0 = any free port). `auth` decides who may call;
+/// `make_hook` builds the policy/audit hook of each session.
 pub async fn serve<H: CallHook>(
     engine: Arc<Engine>,
     port: u16,
-    token: String,
+    auth: Arc<dyn Authenticator>,
     make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
 ) -> Result<RunningHttp, HttpError> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -96,9 +137,9 @@ pub async fn serve<H: CallHook>(
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let app = axum::Router::new().nest_service("/mcp", service).layer(
-        axum::middleware::from_fn_with_state(Arc::new(token), require_bearer),
-    );
+    let app = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn_with_state(auth, require_bearer));
     let listener = listener.tap_io(|tcp| {
         // Nagle + delayed ACK would stall keep-alive clients by ~40 ms per request.
         let _ = tcp.set_nodelay(true);
@@ -115,10 +156,11 @@ pub async fn serve<H: CallHook>(
     Ok(RunningHttp { addr, stop, task })
 }
 
-/// Requires `Authorization: Bearer <token>`; anything else is a bare 401.
+/// Requires `Authorization: Bearer <token>` that the authenticator accepts; records the caller in
+/// the request's extensions (rmcp hands them to the tool call). Anything else is a bare 401.
 async fn require_bearer(
-    State(token): State<Arc<String>>,
-    request: Request,
+    State(auth): State<Arc<dyn Authenticator>>,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let given = request
@@ -131,14 +173,18 @@ async fn require_bearer(
         })
         .map(str::trim)
         .unwrap_or("");
-    let ok = !token.is_empty() && bool::from(given.as_bytes().ct_eq(token.as_bytes()));
-    if ok {
-        next.run(request).await
-    } else {
-        (
+    match (!given.is_empty())
+        .then(|| auth.authenticate(given))
+        .flatten()
+    {
+        Some(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        None => (
             http::StatusCode::UNAUTHORIZED,
             [(http::header::WWW_AUTHENTICATE, "Bearer")],
         )
-            .into_response()
+            .into_response(),
     }
 }

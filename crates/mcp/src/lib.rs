@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod policy;
 pub mod query;
 pub mod server;
 pub mod shaping;

@@ -44,22 +44,27 @@ pub struct CallOutcome {
 }
 
 /// Policy and audit around every call: `before` may refuse a call (its error is returned to the
-/// model as a tool error), `after` sees every outcome.
+/// model as a tool error), `shape` may narrow a result (e.g. to the workspaces a token may see),
+/// `after` sees every outcome. Each method gets the request context, which carries the caller's
+/// identity (HTTP request extensions) and the client's name.
 pub trait CallHook: Send + Sync + 'static {
-    /// Whether `tool` is listed and callable at all for this connection.
-    fn allows_tool(&self, _tool: &str) -> bool {
+    /// Whether `tool` is listed and callable at all for this caller.
+    fn allows_tool(&self, _ctx: &RequestContext<RoleServer>, _tool: &str) -> bool {
         true
     }
     /// Checks a call before it runs.
     fn before(
         &self,
+        _ctx: &RequestContext<RoleServer>,
         _tool: &str,
         _arguments: &Value,
     ) -> impl Future<Output = ToolResult<()>> + Send {
         async { Ok(()) }
     }
+    /// Narrows a successful result to what the caller may see.
+    fn shape(&self, _ctx: &RequestContext<RoleServer>, _tool: &str, _result: &mut Value) {}
     /// Sees every outcome.
-    fn after(&self, _outcome: CallOutcome) {}
+    fn after(&self, _ctx: &RequestContext<RoleServer>, _outcome: CallOutcome) {}
 }
 
 /// No policy, no audit (tests and embedding).
@@ -166,7 +171,7 @@ impl<H: CallHook> XanoMcpServer<H> {
             Mode::Execute
         };
         let cx = Arc::new(CallCx::new(mode, Self::progress_fn(ctx)));
-        let result = match self.hook.before(tool, &arguments).await {
+        let result = match self.hook.before(ctx, tool, &arguments).await {
             Ok(()) => {
                 tokio::select! {
                     r = logic(self.engine.clone(), cx.clone()) => r,
@@ -175,15 +180,22 @@ impl<H: CallHook> XanoMcpServer<H> {
             }
             Err(e) => Err(e),
         };
-        self.hook.after(CallOutcome {
-            tool: tool.to_owned(),
-            arguments,
-            dry_run,
-            error: result.as_ref().err().cloned(),
-            xano_calls: cx.calls(),
-            rows_affected: cx.rows_affected(),
-            duration_ms: started.elapsed().as_millis() as u64,
+        let result = result.map(|mut v| {
+            self.hook.shape(ctx, tool, &mut v);
+            v
         });
+        self.hook.after(
+            ctx,
+            CallOutcome {
+                tool: tool.to_owned(),
+                arguments,
+                dry_run,
+                error: result.as_ref().err().cloned(),
+                xano_calls: cx.calls(),
+                rows_affected: cx.rows_affected(),
+                duration_ms: started.elapsed().as_millis() as u64,
+            },
+        );
         match result {
             Ok(value) => {
                 CallToolResult::structured(cap_output(value, self.engine.options.output_cap_bytes))
@@ -932,7 +944,7 @@ impl<H: CallHook> XanoMcpServer<H> {
         ctx: RequestContext<RoleServer>,
     ) -> CallToolResult {
         let PreviewArgs { tool, arguments } = a.0;
-        if !self.hook.allows_tool(&tool) || tool == "previewToolCall" {
+        if !self.hook.allows_tool(&ctx, &tool) || tool == "previewToolCall" {
             return tool_error(&ToolError::invalid(
                 "tool",
                 format!("`{tool}` is not a tool this connection can use"),
@@ -1037,22 +1049,20 @@ impl<H: CallHook> ServerHandler for XanoMcpServer<H> {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let tools = self
             .router
             .list_all()
             .into_iter()
-            .filter(|t| self.hook.allows_tool(&t.name))
+            .filter(|t| self.hook.allows_tool(&context, &t.name))
             .collect();
         Ok(ListToolsResult::with_all_items(tools))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.router
-            .get(name)
-            .filter(|t| self.hook.allows_tool(&t.name))
-            .cloned()
+        // There is no caller here; `call_tool` checks the grant.
+        self.router.get(name).cloned()
     }
 
     async fn call_tool(
@@ -1060,28 +1070,36 @@ impl<H: CallHook> ServerHandler for XanoMcpServer<H> {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        if !self.hook.allows_tool(&request.name) {
+        if !self.hook.allows_tool(&context, &request.name) {
             if self.router.has_route(&request.name) {
-                let e = ToolError::new(
-                    "tool_not_allowed",
-                    format!(
-                        "This connection's access token does not allow `{}`. Ask the user to grant a higher access level in Xano MCP Desktop.",
-                        request.name
+                let arguments = request
+                    .arguments
+                    .clone()
+                    .map(Value::Object)
+                    .unwrap_or(Value::Null);
+                // The policy's own reason (revoked, expired, tier) when it has one.
+                let e = match self.hook.before(&context, &request.name, &arguments).await {
+                    Err(e) => e,
+                    Ok(()) => ToolError::new(
+                        "tool_not_allowed",
+                        format!(
+                            "This connection's access token does not allow `{}`. Ask the user to grant a higher access level in Xano MCP Desktop.",
+                            request.name
+                        ),
                     ),
+                };
+                self.hook.after(
+                    &context,
+                    CallOutcome {
+                        tool: request.name.to_string(),
+                        arguments,
+                        dry_run: false,
+                        error: Some(e.clone()),
+                        xano_calls: vec![],
+                        rows_affected: None,
+                        duration_ms: 0,
+                    },
                 );
-                self.hook.after(CallOutcome {
-                    tool: request.name.to_string(),
-                    arguments: request
-                        .arguments
-                        .clone()
-                        .map(Value::Object)
-                        .unwrap_or(Value::Null),
-                    dry_run: false,
-                    error: Some(e.clone()),
-                    xano_calls: vec![],
-                    rows_affected: None,
-                    duration_ms: 0,
-                });
                 return Ok(tool_error(&e).into());
             }
             return Err(ErrorData::invalid_params("tool not found", None));

@@ -15,9 +15,13 @@
 //! [`Error::KeychainUnavailable`], whose message says to unlock the keyring or set `XANO_TOKEN`.
 //! Secrets never appear in `Debug` output, error messages or files written here.
 //!
+//! - [`TokenStore`] keeps the local access tokens AI clients use (`xmcp_…`), as SHA-256 hashes
+//!   only, with their grant: [`AccessTier`], workspace and table allowlists, expiry, approval
+//!   policy, created/last-used/revoked times (SQLite, WAL, shared by the app and the CLI).
+//!
 //! Not here: validating a token against Xano, discovering instances, the setup flows (all in
-//! `crates/core`), hashing and granting local tokens (the MCP layer), and building the data dir
-//! path from `XANO_MCP_HOME` (`crates/core`'s `Paths`).
+//! `crates/core`), enforcing grants on tool calls (`crates/mcp`), and building the data dir path
+//! from `XANO_MCP_HOME` (`crates/core`'s `Paths`).
 
 //! # Example
 //!
@@ -59,6 +63,7 @@ mod key;
 mod keyring_store;
 mod profile;
 mod store;
+mod tokens;
 mod vault;
 
 pub use env::{XANO_TOKEN_ENV, xano_token_from_env};
@@ -67,4 +72,8 @@ pub use key::{MAX_NAME_LEN, SERVICE, SecretKey, validate_name};
 pub use keyring_store::KeyringStore;
 pub use profile::{PROFILES_FILE, Profile, ProfileStore};
 pub use store::{MemoryStore, SecretStore};
+pub use tokens::{
+    AccessTier, ApprovalPolicy, AuthOutcome, LocalTokenInfo, NewLocalToken, TOKEN_PREFIX,
+    TokenError, TokenStore, generate as generate_local_token,
+};
 pub use vault::Vault;

@@ -10,6 +10,8 @@ use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+mod security;
+
 const BIN: &str = env!("CARGO_BIN_EXE_xano-mcp");
 
 struct Demo {
@@ -153,8 +155,51 @@ async fn http_refuses_what_it_must() {
         .await
         .expect("send");
     assert!(resp.status().is_client_error(), "{}", resp.status());
-    let resp = post(Some(&demo.token)).send().await.expect("send");
+    let resp = http
+        .post(&demo.url)
+        .bearer_auth(&demo.token)
+        .header("Accept", "application/json, text/event-stream")
+        .json(&init)
+        .send()
+        .await
+        .expect("send");
     assert_eq!(resp.status(), 200);
+}
+
+/// A command with a private engine home and no reachable keychain.
+fn cmd(home: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("XANO_MCP_HOME", home)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}/no-bus", home.display()),
+        )
+        .env_remove("DISPLAY")
+        .env_remove("XANO_MCP_LOCAL_TOKEN")
+        .env_remove("XANO_TOKEN")
+        .env_remove("XANO_INSTANCE_URL");
+    c
+}
+
+/// `xano-mcp token create` in `home`; returns the printed token.
+async fn create_token(home: &std::path::Path, name: &str, extra: &[&str]) -> String {
+    let out = cmd(home)
+        .args(["token", "create", name])
+        .args(extra)
+        .output()
+        .await
+        .expect("run token create");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Token: "))
+        .expect("token line")
+        .to_owned()
 }
 
 #[tokio::test]
@@ -162,14 +207,21 @@ async fn stdio_serves_the_same_tools_and_exits_with_stdin() {
     let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
         .await
         .expect("sim");
-    let mut cmd = Command::new(BIN);
-    cmd.arg("stdio")
+    let home = tempfile::tempdir().expect("home");
+    let token = create_token(home.path(), "claude-desktop", &["--tier", "read-only"]).await;
+    let mut c = cmd(home.path());
+    c.args(["stdio", "--token-name", "claude-desktop"])
         .env("XANO_INSTANCE_URL", sim.meta_url())
-        .env("XANO_TOKEN", xano_sim::DEMO_TOKEN);
-    let transport = TokioChildProcess::new(cmd).expect("spawn xano-mcp stdio");
+        .env("XANO_TOKEN", xano_sim::DEMO_TOKEN)
+        .env("XANO_MCP_LOCAL_TOKEN", &token);
+    let transport = TokioChildProcess::new(c).expect("spawn xano-mcp stdio");
     let client = ().serve(transport).await.expect("initialize over stdio");
     let tools = client.list_all_tools().await.expect("tools/list");
-    assert!(tools.len() >= 30);
+    assert!(tools.iter().any(|t| t.name == "getTables"));
+    assert!(
+        !tools.iter().any(|t| t.name == "addTableContent"),
+        "a read-only token does not see write tools"
+    );
     let result = client
         .call_tool(
             CallToolRequestParams::new("getTables").with_arguments(
@@ -192,6 +244,27 @@ async fn stdio_serves_the_same_tools_and_exits_with_stdin() {
         sim.requests().iter().any(|r| r.path.ends_with("/table")),
         "the call reached Xano"
     );
+
+    // Revoking the token (from another process) stops the very next call of this session.
+    let out = cmd(home.path())
+        .args(["token", "revoke", "claude-desktop"])
+        .output()
+        .await
+        .expect("revoke");
+    assert!(out.status.success());
+    let result = client
+        .call_tool(
+            CallToolRequestParams::new("getTables").with_arguments(
+                json!({"workspace_id": xano_sim::demo::WORKSPACE_ID})
+                    .as_object()
+                    .cloned()
+                    .expect("args"),
+            ),
+        )
+        .await
+        .expect("tools/call");
+    assert_eq!(result.is_error, Some(true));
+    assert_eq!(text_of(&result)["error"]["code"], "token_revoked");
     client.cancel().await.expect("close stdin; the child exits");
 }
 
@@ -211,10 +284,24 @@ async fn a_taken_port_and_missing_settings_fail_with_advice() {
         "{stderr}"
     );
 
-    let out = Command::new(BIN)
-        .arg("stdio")
-        .env_remove("XANO_INSTANCE_URL")
-        .env_remove("XANO_TOKEN")
+    let home = tempfile::tempdir().expect("home");
+    let out = cmd(home.path())
+        .args(["stdio", "--token-name", "nobody"])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("token create nobody") && stderr.contains("XANO_MCP_LOCAL_TOKEN"),
+        "{stderr}"
+    );
+
+    let token = create_token(home.path(), "cursor", &[]).await;
+    let out = cmd(home.path())
+        .args(["stdio", "--token-name", "cursor"])
+        .env("XANO_MCP_LOCAL_TOKEN", &token)
         .stdin(Stdio::null())
         .output()
         .await
