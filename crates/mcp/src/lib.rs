@@ -12,6 +12,7 @@
 //! Transports, access tokens, policy and the audit log wrap this crate through
 //! [`server::CallHook`]; they are not here.
 
+pub mod approval;
 pub mod context;
 pub mod dates;
 pub mod engine;

@@ -7,6 +7,7 @@
 //! Tiers: Read Only = the read tools; Read/Write adds content writes and table create/update;
 //! Full Access adds deletes and drops.
 
+use crate::approval::ApprovalBroker;
 use crate::context::XanoCall;
 use crate::engine::Engine;
 use crate::error::{ToolError, ToolResult};
@@ -18,7 +19,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use vault::{AccessTier, LocalTokenInfo, TokenStore};
+use vault::{AccessTier, ApprovalPolicy, LocalTokenInfo, TokenStore};
 
 /// Tools that change nothing.
 pub const READ_TOOLS: &[&str] = &[
@@ -129,6 +130,7 @@ pub struct GrantHook {
     audit: Option<Arc<dyn AuditSink>>,
     buckets: Mutex<HashMap<i64, Bucket>>,
     clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+    approvals: Option<Arc<ApprovalBroker>>,
 }
 
 impl std::fmt::Debug for GrantHook {
@@ -184,7 +186,58 @@ impl GrantHook {
             audit,
             buckets: Mutex::new(HashMap::new()),
             clock: Arc::new(now_ms),
+            approvals: None,
         }
+    }
+
+    /// Calls whose token policy asks for approval wait for the user through `broker` (the app).
+    /// Without a broker such calls are refused with an explanation.
+    pub fn with_approvals(mut self, broker: Arc<ApprovalBroker>) -> Self {
+        self.approvals = Some(broker);
+        self
+    }
+
+    /// Whether the token's policy wants the user to approve this call.
+    fn needs_approval(info: &LocalTokenInfo, tool: &str, arguments: &Value) -> bool {
+        if arguments.get("dry_run").and_then(Value::as_bool) == Some(true) {
+            return false;
+        }
+        match info.approval {
+            ApprovalPolicy::Off => false,
+            ApprovalPolicy::Destructive => DESTRUCTIVE_TOOLS.contains(&tool),
+            ApprovalPolicy::AllWrites => {
+                DESTRUCTIVE_TOOLS.contains(&tool) || WRITE_TOOLS.contains(&tool)
+            }
+        }
+    }
+
+    async fn approve(
+        &self,
+        ctx: &RequestContext<RoleServer>,
+        info: &LocalTokenInfo,
+        tool: &str,
+        arguments: &Value,
+    ) -> ToolResult<()> {
+        let Some(broker) = &self.approvals else {
+            return Err(ToolError::new(
+                "approval_unavailable",
+                format!(
+                    "The access token `{}` requires the user to approve `{tool}` in the Xano MCP Desktop app, which is not running. Ask the user to open the app (or change the token's approval policy).",
+                    info.name
+                ),
+            ));
+        };
+        // The preview the user decides on is the dry run of this exact call.
+        let cx = crate::context::CallCx::new(crate::context::Mode::Preview, None);
+        let preview =
+            match crate::server::dispatch(&self.engine, &cx, tool, arguments.clone()).await {
+                Ok(p) => p,
+                Err(e) => serde_json::json!({ "preview_error": e }),
+            };
+        let client = ctx.peer.peer_info().map(|p| p.client_info.name.clone());
+        broker
+            .ask(&info.name, client, tool, arguments, preview)
+            .await
     }
 
     /// Uses another clock (tests of expiry).
@@ -382,7 +435,11 @@ impl CallHook for GrantHook {
             let inner = arguments.get("arguments").cloned().unwrap_or(Value::Null);
             return self.check_scope(&info, &inner).await;
         }
-        self.check_scope(&info, arguments).await
+        self.check_scope(&info, arguments).await?;
+        if Self::needs_approval(&info, tool, arguments) {
+            self.approve(ctx, &info, tool, arguments).await?;
+        }
+        Ok(())
     }
 
     fn shape(&self, ctx: &RequestContext<RoleServer>, tool: &str, result: &mut Value) {

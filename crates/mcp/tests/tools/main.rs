@@ -2,6 +2,7 @@
 //! seed data. Expected answers are computed in the tests from the double's own rows, and the Xano
 //! requests the double recorded are checked.
 
+mod approvals;
 mod dry_run;
 mod faults;
 mod properties;
