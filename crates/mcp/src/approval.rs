@@ -31,7 +31,9 @@ pub struct ApprovalRequest {
     pub expires_at_ms: i64,
 }
 
-/// What the app hears about.
+/// What the app hears about. (A few events per minute at most, so the size of the larger variant
+/// does not matter; keeping it unboxed keeps the app's pattern matching simple.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApprovalEvent {
