@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, all Rust tests, the UI type-check and unit
-# tests, the architecture gate (no engine crate may depend on tauri), and the real keychain test.
+# tests, the architecture gate (no engine crate may depend on tauri), the real keychain test, the
+# official MCP conformance suite, and the Python MCP SDK as a second client.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,6 +33,12 @@ cargo test --workspace --locked
 
 step "real keychain test (private D-Bus session + gnome-keyring)"
 bash scripts/keyring-test.sh
+
+step "official MCP conformance suite (pinned) against our endpoint"
+bash scripts/conformance.sh
+
+step "Python MCP SDK client against xano-mcp demo"
+bash scripts/python-client-test.sh
 
 echo
 echo "All checks passed."

@@ -128,15 +128,7 @@ pub async fn serve<H: CallHook>(
         .local_addr()
         .map_err(|source| HttpError::Bind { port, source })?;
     let stop = CancellationToken::new();
-    let config = StreamableHttpServerConfig::default()
-        .enforce_origin_validation()
-        .with_max_request_body_bytes(MAX_BODY_BYTES)
-        .with_cancellation_token(stop.child_token());
-    let service = StreamableHttpService::new(
-        move || Ok(XanoMcpServer::with_hook(engine.clone(), make_hook())),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
+    let service = mcp_service(engine, make_hook, stop.child_token());
     let app = axum::Router::new()
         .nest_service("/mcp", service)
         .layer(axum::middleware::from_fn_with_state(auth, require_bearer));
@@ -154,6 +146,25 @@ pub async fn serve<H: CallHook>(
     });
     tracing::info!(%addr, "MCP server listening on http://{addr}/mcp");
     Ok(RunningHttp { addr, stop, task })
+}
+
+/// The MCP endpoint itself, without the bearer check: loopback Host check, Origin validation
+/// enforced, body cap, both protocol eras. [`serve`] puts the bearer check in front of it; the
+/// conformance suite (which cannot send a header) runs against it directly, on loopback only.
+pub fn mcp_service<H: CallHook>(
+    engine: Arc<Engine>,
+    make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
+    stop: CancellationToken,
+) -> StreamableHttpService<XanoMcpServer<H>, LocalSessionManager> {
+    let config = StreamableHttpServerConfig::default()
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(MAX_BODY_BYTES)
+        .with_cancellation_token(stop);
+    StreamableHttpService::new(
+        move || Ok(XanoMcpServer::with_hook(engine.clone(), make_hook())),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    )
 }
 
 /// Requires `Authorization: Bearer <token>` that the authenticator accepts; records the caller in

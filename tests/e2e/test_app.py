@@ -1,0 +1,383 @@
+"""End-to-end test of the real Xano MCP Desktop app through WebDriver (tauri-driver + WebKitWebDriver).
+
+Run by scripts/e2e.sh, which builds the app, isolates HOME / XANO_MCP_HOME / XDG dirs in a temp
+folder, starts a private D-Bus session with an unlocked throwaway keyring, and runs this under Xvfb.
+
+What it checks (issue 7 acceptance):
+- the setup wizard in demo mode, walked with the keyboard only: the Cursor config gets our entry
+  and a token, the Claude Desktop config gets the stdio entry and no secret;
+- an access token is created (shown once) and another is revoked;
+- the playground previews a write (exact Xano request shown) and runs a read (result + audit record);
+- approvals: an MCP client's write waits until Approve is clicked and then succeeds; a second one
+  is denied and the client gets the denial;
+- a screenshot of every page goes to $E2E_ARTIFACTS.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support.ui import WebDriverWait
+
+APP = os.environ["E2E_APP"]
+ARTIFACTS = os.environ["E2E_ARTIFACTS"]
+TAURI_DRIVER = os.environ.get("E2E_TAURI_DRIVER", "tauri-driver")
+HOME = os.environ["HOME"]
+DRIVER_PORT = int(os.environ.get("E2E_DRIVER_PORT", "4444"))
+
+passed = 0
+failed = 0
+
+
+def log(msg):
+    print(f"[e2e] {msg}", flush=True)
+
+
+class WryOptions(ArgOptions):
+    @property
+    def default_capabilities(self):
+        return {"browserName": "wry"}
+
+
+def wait_port(port, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def shot(driver, name):
+    path = os.path.join(ARTIFACTS, f"{name}.png")
+    driver.save_screenshot(path)
+    log(f"screenshot {path}")
+
+
+def css(driver, selector, timeout=20):
+    return WebDriverWait(driver, timeout).until(lambda d: d.find_element(By.CSS_SELECTOR, selector))
+
+
+def wait_text(driver, selector, text, timeout=30):
+    def found(d):
+        for el in d.find_elements(By.CSS_SELECTOR, selector):
+            if text in el.text:
+                return el
+        return False
+
+    return WebDriverWait(driver, timeout).until(found)
+
+
+def active_matches(driver, selector):
+    return driver.execute_script("return document.activeElement && document.activeElement.matches(arguments[0]);", selector)
+
+
+def tab_to(driver, selector, limit=80):
+    """Presses Tab until the focused element matches `selector` (keyboard-only navigation)."""
+    for _ in range(limit):
+        if active_matches(driver, selector):
+            return
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        time.sleep(0.03)
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def press(driver, key):
+    ActionChains(driver).send_keys(key).perform()
+
+
+def nav(driver, page):
+    css(driver, f'[data-nav="{page}"]').click()
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return location.hash") == f"#/{page}")
+    time.sleep(0.5)
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        fn()
+        passed += 1
+        log(f"PASS {name}")
+    except Exception as e:  # noqa: BLE001 - report and go on to the next check
+        failed += 1
+        log(f"FAIL {name}: {type(e).__name__}: {e}")
+
+
+# ---------------------------------------------------------------- an MCP client over HTTP
+
+
+class McpClient:
+    """A minimal Streamable HTTP MCP client (what Cursor and others do on the wire)."""
+
+    def __init__(self, url, token):
+        self.url = url
+        self.token = token
+        self.session = None
+        self.next_id = 1
+
+    def _post(self, message, timeout=180):
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+            "Authorization": f"Bearer {self.token}",
+        }
+        if self.session:
+            headers["Mcp-Session-Id"] = self.session
+            headers["MCP-Protocol-Version"] = "2025-06-18"
+        req = urllib.request.Request(self.url, data=json.dumps(message).encode(), headers=headers, method="POST")
+        resp = urllib.request.urlopen(req, timeout=timeout)
+        self.session = resp.headers.get("Mcp-Session-Id") or self.session
+        if "id" not in message:
+            resp.read()
+            return None
+        ctype = resp.headers.get("Content-Type", "")
+        if ctype.startswith("application/json"):
+            return json.loads(resp.read())
+        for raw in resp:
+            line = raw.decode().strip()
+            if line.startswith("data:"):
+                data = line[5:].strip()
+                if not data:
+                    continue
+                msg = json.loads(data)
+                if msg.get("id") == message["id"]:
+                    resp.close()
+                    return msg
+        raise RuntimeError("the stream ended without an answer")
+
+    def request(self, method, params):
+        msg = {"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params}
+        self.next_id += 1
+        return self._post(msg)
+
+    def initialize(self):
+        answer = self.request(
+            "initialize",
+            {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "e2e-mcp-client", "version": "1"}},
+        )
+        self._post({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        return answer
+
+    def call(self, tool, arguments):
+        return self.request("tools/call", {"name": tool, "arguments": arguments})["result"]
+
+
+# ---------------------------------------------------------------- the test
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver_log = open(os.path.join(ARTIFACTS, "tauri-driver.log"), "w")
+    proc = subprocess.Popen(
+        [TAURI_DRIVER, "--port", str(DRIVER_PORT), "--native-port", str(DRIVER_PORT + 1)],
+        stdout=driver_log,
+        stderr=subprocess.STDOUT,
+    )
+    driver = None
+    try:
+        wait_port(DRIVER_PORT)
+        opts = WryOptions()
+        opts.set_capability("tauri:options", {"application": APP})
+        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=opts)
+        driver.implicitly_wait(0)
+        run(driver)
+    finally:
+        if driver is not None:
+            try:
+                driver.quit()
+            except Exception:  # noqa: BLE001
+                pass
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print(f"\n{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+def run(driver):
+    state = {}
+
+    # The first run opens the wizard.
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return location.hash") == "#/wizard")
+    css(driver, "#wizard-title")
+    time.sleep(1)
+    shot(driver, "01-wizard-welcome")
+
+    def wizard_by_keyboard():
+        tab_to(driver, '[data-test="try-demo"]')
+        press(driver, Keys.ENTER)
+        wait_text(driver, "#wizard-title", "Choose the workspaces", 60)
+        shot(driver, "02-wizard-workspaces")
+        tab_to(driver, '[data-test="workspaces-next"]')
+        press(driver, Keys.ENTER)
+        wait_text(driver, "#wizard-title", "Choose what the AI may do")
+        # Into the radio group (focus lands on the checked one), then arrow to Read/Write.
+        tab_to(driver, 'input[name="tier"]:checked')
+        press(driver, Keys.ARROW_DOWN)
+        WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-test="tier-read_write"]').is_selected())
+        assert driver.find_element(By.CSS_SELECTOR, '[data-test="ask-first"]').is_selected(), "approve-before-write is on by default"
+        shot(driver, "03-wizard-access")
+        tab_to(driver, '[data-test="access-next"]')
+        press(driver, Keys.ENTER)
+        wait_text(driver, "#wizard-title", "Choose your AI apps")
+        assert driver.find_element(By.CSS_SELECTOR, '[data-test="client-cursor"]').is_selected()
+        assert driver.find_element(By.CSS_SELECTOR, '[data-test="client-claude-desktop"]').is_selected()
+        shot(driver, "04-wizard-clients")
+        tab_to(driver, '[data-test="clients-next"]')
+        press(driver, Keys.ENTER)
+        wait_text(driver, "#wizard-title", "Review the changes")
+        css(driver, '[data-test="plan-cursor"] pre')
+        shot(driver, "05-wizard-review")
+        tab_to(driver, '[data-test="apply"]')
+        press(driver, Keys.ENTER)
+        wait_text(driver, '[data-test="live-check"]', "It works", 60)
+        shot(driver, "06-wizard-live-check")
+        tab_to(driver, '[data-test="finish"]')
+        press(driver, Keys.ENTER)
+        wait_text(driver, "#wizard-title", "All set")
+        shot(driver, "07-wizard-done")
+
+    check("wizard in demo mode, keyboard only", wizard_by_keyboard)
+
+    def client_files():
+        cursor = open(os.path.join(HOME, ".cursor", "mcp.json")).read()
+        assert "xano-mcp" in cursor and "xmcp_" in cursor, cursor
+        claude = open(os.path.join(HOME, ".config", "Claude", "claude_desktop_config.json")).read()
+        assert "--token-name" in claude, claude
+        assert "xmcp_" not in claude and "Bearer" not in claude, "Claude Desktop's config holds no secret"
+
+    check("Cursor config has our entry and a token; Claude Desktop's has no secret", client_files)
+
+    def dashboard():
+        nav(driver, "dashboard")
+        wait_text(driver, '[data-test="server-state"]', "Running")
+        state["url"] = css(driver, '[data-test="server-url"]').text.strip()
+        assert state["url"].startswith("http://127.0.0.1:"), state["url"]
+        shot(driver, "08-dashboard")
+
+    check("dashboard shows the running server", dashboard)
+
+    def create_token(name, tier, approval):
+        nav(driver, "tokens")
+        field = css(driver, "#tok-name")
+        field.clear()
+        field.send_keys(name)
+        driver.find_element(By.CSS_SELECTOR, f'#tok-tier option[value="{tier}"]').click()
+        driver.find_element(By.CSS_SELECTOR, f'#tok-approval option[value="{approval}"]').click()
+        driver.find_element(By.CSS_SELECTOR, '[data-test="create-token"]').click()
+        value = css(driver, '[data-test="token-value"]', 20).text.strip()
+        assert value.startswith("xmcp_"), value
+        return value
+
+    def tokens():
+        state["token"] = create_token("e2e-writer", "read_write", "all_writes")
+        shot(driver, "09-token-created")
+        driver.find_element(By.XPATH, "//button[contains(., 'I copied it')]").click()
+        create_token("e2e-revoke-me", "read_only", "off")
+        driver.find_element(By.XPATH, "//button[contains(., 'I copied it')]").click()
+        css(driver, '[data-test="revoke-e2e-revoke-me"]').click()
+        css(driver, '[data-test="confirm-revoke-e2e-revoke-me"]').click()
+        wait_text(driver, '[data-test="token-row-e2e-revoke-me"] [data-test="token-status"]', "Revoked")
+        shot(driver, "10-tokens")
+
+    check("create a token (shown once) and revoke another", tokens)
+
+    def set_raw(tool, args):
+        css(driver, f'[data-test="tool-select"] option[value="{tool}"]').click()
+        time.sleep(0.3)
+        css(driver, '[data-test="raw-toggle"]').click()
+        area = css(driver, '[data-test="raw-args"]')
+        driver.execute_script(
+            "const el = arguments[0]; el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true}));",
+            area,
+            json.dumps(args),
+        )
+
+    def playground():
+        nav(driver, "playground")
+        set_raw("addTableContent", {"workspace_id": 1, "table_id": "customers", "content": {"name": "E2E Preview", "email": "preview@example.com"}})
+        css(driver, '[data-test="preview"]').click()
+        box = wait_text(driver, '[data-test="preview-result"]', "POST", 30)
+        assert "/content" in box.text, box.text
+        shot(driver, "11-playground-preview")
+        set_raw("getTables", {"workspace_id": 1})
+        css(driver, '[data-test="run"]').click()
+        wait_text(driver, '[data-test="run-result"]', "OK", 30)
+        driver.find_element(By.XPATH, "//button[@role='tab' and contains(., 'Audit record')]").click()
+        record = wait_text(driver, '[data-test="audit-record"]', "getTables")
+        assert "GET" in record.text, record.text
+        shot(driver, "12-playground-run")
+
+    check("playground preview and run", playground)
+
+    def approvals():
+        results = {}
+
+        def call(key, name):
+            try:
+                client = McpClient(state["url"], state["token"])
+                client.initialize()
+                results[key] = client.call(
+                    "addTableContent",
+                    {"workspace_id": 1, "table_id": "customers", "content": {"name": name, "email": f"{key}@example.com"}},
+                )
+            except Exception as e:  # noqa: BLE001
+                results[key] = e
+
+        nav(driver, "approvals")
+        t = threading.Thread(target=call, args=("approved", "E2E Approved"))
+        t.start()
+        card = wait_text(driver, '[data-test="approval"]', "addTableContent", 60)
+        assert "e2e-writer" in card.text, card.text
+        assert "approved" not in results, "the call waits for the user"
+        shot(driver, "13-approval-pending")
+        card.find_element(By.CSS_SELECTOR, '[data-test="approve"]').click()
+        t.join(60)
+        result = results.get("approved")
+        assert isinstance(result, dict) and not result.get("isError"), f"approved call: {result}"
+
+        t = threading.Thread(target=call, args=("denied", "E2E Denied"))
+        t.start()
+        card = wait_text(driver, '[data-test="approval"]', "addTableContent", 60)
+        card.find_element(By.CSS_SELECTOR, '[data-test="deny"]').click()
+        t.join(60)
+        result = results.get("denied")
+        assert isinstance(result, dict) and result.get("isError"), f"denied call: {result}"
+        assert "declined_by_user" in json.dumps(result), result
+        css(driver, '[data-test="no-approvals"]')
+        shot(driver, "14-approvals")
+
+    check("approval: approve lets the call through, deny returns the denial", approvals)
+
+    def other_pages():
+        nav(driver, "clients")
+        wait_text(driver, '[data-test="client-row-cursor"]', "Configured")
+        shot(driver, "15-ai-apps")
+        nav(driver, "history")
+        shot(driver, "16-history")
+        nav(driver, "settings")
+        css(driver, "#set-port")
+        shot(driver, "17-settings")
+        nav(driver, "dashboard")
+        wait_text(driver, "#calls-h", "Calls in the last hour")
+        shot(driver, "18-dashboard-after")
+
+    check("every page renders", other_pages)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
