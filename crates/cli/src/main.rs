@@ -11,7 +11,9 @@
 //! apply on the next call. `serve` and `stdio` read the Xano instance and token from
 //! `XANO_INSTANCE_URL` and `XANO_TOKEN`.
 
+mod calls;
 mod server;
+mod setup;
 mod tokens;
 
 use anyhow::Result;
@@ -56,6 +58,19 @@ enum Command {
     /// Local access tokens for AI clients: create, list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The audit log: every MCP call (allowed, denied, failed), newest last; --follow to tail it.
+    Calls(calls::CallsArgs),
+    // ---- setup: sign-in, profiles and checks (src/setup.rs) ----
+    /// Sign in to Xano: reads your Metadata API token from stdin or a hidden prompt (never from
+    /// the command line), checks it, finds your instance, and keeps the token in the OS keychain.
+    Login(setup::LoginArgs),
+    /// Sign out of a profile (its token leaves the keychain), or forget everything with --all.
+    Logout(setup::LogoutArgs),
+    /// List the profiles, or pick the active one with --use NAME.
+    Profiles(setup::ProfilesArgs),
+    /// Check the keychain, the token, the instance, the server port and the AI client configs,
+    /// and say what to fix. Exits non-zero when something is broken.
+    Doctor(setup::DoctorArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,5 +116,10 @@ async fn run(command: Command) -> Result<()> {
         Command::Token(TokenCommand::Create(args)) => tokens::create(args).await,
         Command::Token(TokenCommand::List) => tokens::list(),
         Command::Token(TokenCommand::Revoke { name }) => tokens::revoke(&name).await,
+        Command::Calls(args) => calls::calls(args).await,
+        Command::Login(args) => setup::login(args).await,
+        Command::Logout(args) => setup::logout(args).await,
+        Command::Profiles(args) => setup::profiles(args).await,
+        Command::Doctor(args) => setup::doctor(args).await,
     }
 }

@@ -6,7 +6,8 @@
 
 use crate::tokens::now_ms;
 use anyhow::{Context, Result, anyhow};
-use core_api::Paths;
+use core_api::audit::AuditWriter;
+use core_api::{Headless, Paths, SetupContext};
 use mcp::http::{self, Authenticator};
 use mcp::policy::{AuditSink, GrantHook};
 use mcp::{Engine, EngineOptions, XanoMcpServer};
@@ -21,16 +22,27 @@ use xano::{MetaBase, XanoClient, XanoToken};
 /// available (headless machines, CI).
 pub const LOCAL_TOKEN_ENV: &str = "XANO_MCP_LOCAL_TOKEN";
 
-fn engine_from_env() -> Result<Arc<Engine>> {
-    let url = std::env::var("XANO_INSTANCE_URL").map_err(|_| anyhow!("XANO_INSTANCE_URL is not set. Set it to your instance address (e.g. https://x8ki-letl-twmt.n7.xano.io), or try `xano-mcp demo`."))?;
-    let token = vault::xano_token_from_env().ok_or_else(|| anyhow!("XANO_TOKEN is not set. Set it to a Xano Metadata API token (Instances → ⚙ → Metadata API & MCP Server), or try `xano-mcp demo`."))?;
-    let base = MetaBase::parse(&url)?;
-    let client = XanoClient::new(base, XanoToken::new(token))?;
+/// The engine on the instance and token `core_api::connect` resolves: `XANO_INSTANCE_URL` +
+/// `XANO_TOKEN` for headless use, else the active profile with its token from the keychain.
+async fn engine_for(paths: &Paths) -> Result<Arc<Engine>> {
+    let ctx =
+        SetupContext::new(paths.clone(), Vault::os_keychain()).with_headless(Headless::from_env());
+    let access = core_api::connect(&ctx, None).await.map_err(|e| {
+        anyhow!("{e} Or try `xano-mcp demo` to see it work without a Xano account.")
+    })?;
+    let client = access.client(&ctx)?;
     Ok(Arc::new(Engine::new(client, EngineOptions::default())))
 }
 
-fn audit_sink(_paths: &Paths) -> Option<Arc<dyn AuditSink>> {
-    None
+/// Every call goes to the audit log in the history database.
+fn audit_sink(paths: &Paths) -> Result<Arc<AuditWriter>> {
+    let store = history::HistoryStore::open(&paths.history_db()).with_context(|| {
+        format!(
+            "could not open the audit log {}",
+            paths.history_db().display()
+        )
+    })?;
+    Ok(AuditWriter::start(Arc::new(store)))
 }
 
 async fn serve_http(
@@ -122,8 +134,15 @@ pub async fn serve(port: u16) -> Result<()> {
             "note: there is no active access token yet; create one with `xano-mcp token create <name>`."
         );
     }
-    let engine = engine_from_env()?;
-    let running = serve_http(engine, port, tokens, audit_sink(&paths)).await?;
+    let engine = engine_for(&paths).await?;
+    let audit = audit_sink(&paths)?;
+    let running = serve_http(
+        engine,
+        port,
+        tokens,
+        Some(audit.clone() as Arc<dyn AuditSink>),
+    )
+    .await?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "URL: {}", running.url())?;
     writeln!(
@@ -133,6 +152,7 @@ pub async fn serve(port: u16) -> Result<()> {
     out.flush()?;
     drop(out);
     running.wait().await;
+    audit.close();
     Ok(())
 }
 
@@ -180,21 +200,22 @@ pub async fn stdio(token_name: &str) -> Result<()> {
             ));
         }
     };
-    let engine = engine_from_env()?;
+    let engine = engine_for(&paths).await?;
+    let audit = audit_sink(&paths)?;
+    let sink: Arc<dyn AuditSink> = audit.clone();
     let hook = Arc::new(GrantHook::for_stdio(
         tokens,
         info.id,
         engine.clone(),
-        audit_sink(&paths),
+        Some(sink),
     ));
     let server = XanoMcpServer::with_hook(engine, hook);
     let running = server
         .serve(rmcp::transport::stdio())
         .await
         .context("the MCP client did not initialise over stdio")?;
-    running
-        .waiting()
-        .await
-        .context("the stdio session failed")?;
+    let result = running.waiting().await.context("the stdio session failed");
+    audit.close();
+    result?;
     Ok(())
 }

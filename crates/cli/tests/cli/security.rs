@@ -3,7 +3,7 @@
 use super::*;
 
 struct Served {
-    _child: Child,
+    child: Child,
     url: String,
     home: tempfile::TempDir,
 }
@@ -31,11 +31,7 @@ async fn serve_with(sim: &xano_sim::XanoSim) -> Served {
         }
     };
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Served {
-        _child: child,
-        url,
-        home,
-    }
+    Served { child, url, home }
 }
 
 async fn connect(url: &str, token: &str) -> rmcp::service::RunningService<rmcp::RoleClient, ()> {
@@ -77,8 +73,9 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
     let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
         .await
         .expect("sim");
-    let served = serve_with(&sim).await;
-    let home = served.home.path();
+    let mut served = serve_with(&sim).await;
+    let home_dir = served.home.path().to_path_buf();
+    let home = home_dir.as_path();
     let ro = create_token(home, "reader", &["--tier", "read-only"]).await;
     let rw = create_token(
         home,
@@ -186,6 +183,50 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
         .await;
     assert!(refused.is_err(), "the revoked session is refused");
     assert_eq!(status_of(&served.url, &ro).await, 401);
+
+    // Every call is in the audit log (read after a graceful stop, which drains the writer):
+    // allowed, denied and refused ones, with the token's name and never the token.
+    let pid = served.child.id().expect("pid").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert!(
+        served.child.wait().await.expect("exit").success(),
+        "serve stops cleanly on Ctrl-C"
+    );
+    let out = cmd(home)
+        .args(["calls", "--json", "--limit", "100"])
+        .output()
+        .await
+        .expect("calls");
+    assert!(out.status.success());
+    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let find = |token: &str, tool: &str, outcome: &str| {
+        records
+            .iter()
+            .any(|r| r["token_name"] == token && r["tool"] == tool && r["outcome"] == outcome)
+    };
+    assert!(find("reader", "addTableContent", "denied"), "{records:#?}");
+    assert!(find("writer", "getTables", "denied"));
+    assert!(find("writer", "listWorkspaces", "ok"));
+    assert!(
+        records.iter().all(|r| r["client_name"].is_string()),
+        "client names are recorded"
+    );
+    let log = String::from_utf8_lossy(&out.stdout);
+    for t in [&ro, &rw, &expired] {
+        assert!(
+            !log.contains(t.as_str()),
+            "a token leaked into the audit log"
+        );
+    }
 
     // The token database holds no token in clear.
     let mut all = Vec::new();
