@@ -32,6 +32,7 @@ fi
 
 echo "==> building the vault tests"
 cargo test -p vault --no-run --quiet
+cargo test -p xano-mcp --test setup --no-run --quiet
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -54,6 +55,7 @@ dbus-run-session -- sh -c '
   # "Failed to set fd limit" is a harmless warning when run as root in a container.
   printf %s throwaway-test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   cargo test -p vault -- --ignored --test-threads=1 --nocapture
+  XANO_MCP_KEYRING_TEST=1 cargo test -p xano-mcp --test setup -- --ignored --test-threads=1
 ' >"$log" 2>&1 || status=$?
 cat "$log"
 
