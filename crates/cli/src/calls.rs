@@ -78,7 +78,10 @@ pub async fn calls(args: CallsArgs) -> Result<()> {
     }
     out.flush()?;
     drop(out);
-    while args.follow {
+    if !args.follow {
+        return Ok(());
+    }
+    loop {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => break,
             () = tokio::time::sleep(Duration::from_millis(500)) => {}

@@ -12,6 +12,7 @@
 //! `XANO_INSTANCE_URL` and `XANO_TOKEN`.
 
 mod calls;
+mod client_cmds;
 mod server;
 mod setup;
 mod tokens;
@@ -60,6 +61,9 @@ enum Command {
     Token(TokenCommand),
     /// The audit log: every MCP call (allowed, denied, failed), newest last; --follow to tail it.
     Calls(calls::CallsArgs),
+    /// AI client configs: list, plan (diff), apply, repair, remove.
+    #[command(subcommand)]
+    Clients(client_cmds::ClientsCommand),
     // ---- setup: sign-in, profiles and checks (src/setup.rs) ----
     /// Sign in to Xano: reads your Metadata API token from stdin or a hidden prompt (never from
     /// the command line), checks it, finds your instance, and keeps the token in the OS keychain.
@@ -117,6 +121,7 @@ async fn run(command: Command) -> Result<()> {
         Command::Token(TokenCommand::List) => tokens::list(),
         Command::Token(TokenCommand::Revoke { name }) => tokens::revoke(&name).await,
         Command::Calls(args) => calls::calls(args).await,
+        Command::Clients(command) => client_cmds::run(command).await,
         Command::Login(args) => setup::login(args).await,
         Command::Logout(args) => setup::logout(args).await,
         Command::Profiles(args) => setup::profiles(args).await,

@@ -10,6 +10,7 @@ use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+mod clients_e2e;
 mod security;
 
 const BIN: &str = env!("CARGO_BIN_EXE_xano-mcp");
