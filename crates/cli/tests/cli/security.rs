@@ -159,6 +159,25 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
     .await;
     assert_eq!(r.is_error, Some(true), "deletes need Full Access");
 
+    // A rate limit of 2 calls per minute: the third call in a row is refused with advice.
+    let limited = create_token(home, "limited", &["--rate-limit", "2"]).await;
+    let client = connect(&served.url, &limited).await;
+    for _ in 0..2 {
+        let r = call(&client, "listWorkspaces", json!({})).await;
+        assert_ne!(r.is_error, Some(true));
+    }
+    let r = call(&client, "listWorkspaces", json!({})).await;
+    assert_eq!(r.is_error, Some(true));
+    let err = r.structured_content.expect("error")["error"].clone();
+    assert_eq!(err["code"], "rate_limited");
+    assert!(
+        err["message"]
+            .as_str()
+            .expect("message")
+            .contains("2 calls per minute"),
+        "{err}"
+    );
+
     // Expired and unknown tokens: 401.
     assert_eq!(status_of(&served.url, &expired).await, 401);
     assert_eq!(status_of(&served.url, "xmcp_not_a_real_token").await, 401);
