@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use xano::requests::{self, BulkPatchItem, ContentSearch};
 use xano::search::{PipeCondition, PipeOp, SortDirection};
 use xano::types::{BulkOutcome, Row, RowId};
-use xano::{ContentPage, XanoClient};
+use xano::{ContentPage, XanoClient, XanoRequest};
 
 /// Read rows of a table.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -1035,6 +1035,44 @@ fn require_condition(sel: &Selection) -> ToolResult<()> {
     Ok(())
 }
 
+/// Runs a by-search write: one Xano by-search call when the selection is exact in Xano, else
+/// by-id calls in chunks over the locally selected rows (each chunk's error says how many rows the
+/// earlier chunks already changed). Returns (rows matched, sample, rows changed, selected locally).
+async fn write_by_search(
+    engine: &Engine,
+    cx: &CallCx,
+    sel: &Selection,
+    whole: XanoRequest,
+    by_ids: impl Fn(&[RowId]) -> XanoRequest,
+    what: &str,
+) -> ToolResult<(u64, Vec<Value>, u64, bool)> {
+    let (count, sample, ids) = by_search_selection(engine, cx, sel).await?;
+    let mut total = 0u64;
+    match &ids {
+        None => {
+            let out: Option<BulkOutcome> = cx.write(&sel.client, &whole, what).await?;
+            total = out.map_or(0, |o| o.success_total);
+        }
+        Some(ids) => {
+            for (n, part) in ids
+                .chunks(engine.options.bulk_chunk_size.max(1))
+                .enumerate()
+            {
+                let what = if n == 0 {
+                    what.to_owned()
+                } else {
+                    format!("{what} (the first {total} rows WERE already changed)")
+                };
+                let out: Option<BulkOutcome> = cx.write(&sel.client, &by_ids(part), &what).await?;
+                total += out.map_or(0, |o| o.success_total);
+            }
+        }
+    }
+    Ok((count, sample, total, ids.is_some()))
+}
+
+const SELECTED_LOCALLY: &str = "The condition cannot be expressed exactly in Xano's search, so the rows were selected locally and would be changed by id.";
+
 pub async fn patch_table_content_by_search(
     engine: &Engine,
     cx: &CallCx,
@@ -1042,18 +1080,19 @@ pub async fn patch_table_content_by_search(
 ) -> ToolResult {
     let ws = args.workspace_id.numeric("workspace_id")?;
     let table = engine.table_id(cx, ws, &args.table_id).await?;
+    let conditions = Conditions {
+        filters: args.filters.as_ref(),
+        query: args.query.as_ref(),
+        search: args.search.as_ref(),
+        sort: None,
+    };
     let (sel, columns) = selection(
         engine,
         cx,
         ws,
         table,
         args.data_source.as_deref(),
-        Conditions {
-            filters: args.filters.as_ref(),
-            query: args.query.as_ref(),
-            search: args.search.as_ref(),
-            sort: None,
-        },
+        conditions,
     )
     .await?;
     require_condition(&sel)?;
@@ -1064,45 +1103,25 @@ pub async fn patch_table_content_by_search(
         ));
     }
     let updates = prepare_record(&columns, &args.updates, "updates", false)?;
-    let (count, sample, ids) = by_search_selection(engine, cx, &sel).await?;
-    let mut total = 0u64;
-    match &ids {
-        None => {
-            let out: Option<BulkOutcome> = cx
-                .write(
-                    &sel.client,
-                    &requests::patch_by_search(ws, table, &sel.pushed, &updates),
-                    "the changes",
-                )
-                .await?;
-            total = out.map_or(0, |o| o.success_total);
-        }
-        Some(ids) => {
-            for (n, part) in ids
-                .chunks(engine.options.bulk_chunk_size.max(1))
-                .enumerate()
-            {
-                let items: Vec<BulkPatchItem> = part
-                    .iter()
-                    .map(|id| BulkPatchItem {
-                        row_id: id.clone(),
-                        updates: updates.clone(),
-                    })
-                    .collect();
-                let what = if n == 0 {
-                    "the changes".to_owned()
-                } else {
-                    format!("the changes (the first {total} rows WERE updated)")
-                };
-                let out: Option<BulkOutcome> = cx
-                    .write(&sel.client, &requests::bulk_patch(ws, table, &items), &what)
-                    .await?;
-                total += out.map_or(0, |o| o.success_total);
-            }
-        }
-    }
+    let whole = requests::patch_by_search(ws, table, &sel.pushed, &updates);
+    let by_ids = |part: &[RowId]| {
+        let items: Vec<BulkPatchItem> = part
+            .iter()
+            .map(|id| BulkPatchItem {
+                row_id: id.clone(),
+                updates: updates.clone(),
+            })
+            .collect();
+        requests::bulk_patch(ws, table, &items)
+    };
+    let (count, sample, total, local) =
+        write_by_search(engine, cx, &sel, whole, by_ids, "the changes").await?;
     if cx.is_preview() {
-        return Ok(cx.preview_result("patchTableContentBySearch", Some((count, sample)), ids.is_some().then(|| "The condition cannot be expressed exactly in Xano's search, so the rows were selected locally and would be updated by id.".to_owned())));
+        return Ok(cx.preview_result(
+            "patchTableContentBySearch",
+            Some((count, sample)),
+            local.then(|| SELECTED_LOCALLY.to_owned()),
+        ));
     }
     cx.set_rows_affected(total);
     Ok(json!({ "workspace_id": ws, "table_id": table, "updated": total, "matched": count }))
@@ -1115,53 +1134,32 @@ pub async fn delete_table_content_by_search(
 ) -> ToolResult {
     let ws = args.workspace_id.numeric("workspace_id")?;
     let table = engine.table_id(cx, ws, &args.table_id).await?;
+    let conditions = Conditions {
+        filters: args.filters.as_ref(),
+        query: args.query.as_ref(),
+        search: args.search.as_ref(),
+        sort: None,
+    };
     let (sel, _) = selection(
         engine,
         cx,
         ws,
         table,
         args.data_source.as_deref(),
-        Conditions {
-            filters: args.filters.as_ref(),
-            query: args.query.as_ref(),
-            search: args.search.as_ref(),
-            sort: None,
-        },
+        conditions,
     )
     .await?;
     require_condition(&sel)?;
-    let (count, sample, ids) = by_search_selection(engine, cx, &sel).await?;
-    let mut total = 0u64;
-    match &ids {
-        None => {
-            let out: Option<BulkOutcome> = cx
-                .write(
-                    &sel.client,
-                    &requests::delete_by_search(ws, table, &sel.pushed),
-                    "the deletion",
-                )
-                .await?;
-            total = out.map_or(0, |o| o.success_total);
-        }
-        Some(ids) => {
-            for (n, part) in ids
-                .chunks(engine.options.bulk_chunk_size.max(1))
-                .enumerate()
-            {
-                let what = if n == 0 {
-                    "the deletion".to_owned()
-                } else {
-                    format!("the deletion (the first {total} rows WERE deleted)")
-                };
-                let out: Option<BulkOutcome> = cx
-                    .write(&sel.client, &requests::bulk_delete(ws, table, part), &what)
-                    .await?;
-                total += out.map_or(0, |o| o.success_total);
-            }
-        }
-    }
+    let whole = requests::delete_by_search(ws, table, &sel.pushed);
+    let by_ids = |part: &[RowId]| requests::bulk_delete(ws, table, part);
+    let (count, sample, total, local) =
+        write_by_search(engine, cx, &sel, whole, by_ids, "the deletion").await?;
     if cx.is_preview() {
-        return Ok(cx.preview_result("deleteTableContentBySearch", Some((count, sample)), None));
+        return Ok(cx.preview_result(
+            "deleteTableContentBySearch",
+            Some((count, sample)),
+            local.then(|| SELECTED_LOCALLY.to_owned()),
+        ));
     }
     cx.set_rows_affected(total);
     Ok(json!({ "workspace_id": ws, "table_id": table, "deleted": total, "matched": count }))
