@@ -55,6 +55,12 @@ enum Command {
         /// The name of the local access token this client uses (`xano-mcp token create NAME`).
         #[arg(long)]
         token_name: String,
+        /// Where a running server of ours would listen; calls are forwarded to it when it answers.
+        #[arg(long, default_value_t = DEFAULT_PORT, env = "XANO_MCP_PORT")]
+        port: u16,
+        /// Run the engine in this process even when a server of ours is running.
+        #[arg(long)]
+        in_process: bool,
     },
     /// Local access tokens for AI clients: create, list, revoke.
     #[command(subcommand)]
@@ -116,7 +122,11 @@ async fn run(command: Command) -> Result<()> {
     match command {
         Command::Demo { port, sim_port } => server::demo(port, sim_port).await,
         Command::Serve { port } => server::serve(port).await,
-        Command::Stdio { token_name } => server::stdio(&token_name).await,
+        Command::Stdio {
+            token_name,
+            port,
+            in_process,
+        } => server::stdio(&token_name, port, !in_process).await,
         Command::Token(TokenCommand::Create(args)) => tokens::create(args).await,
         Command::Token(TokenCommand::List) => tokens::list(),
         Command::Token(TokenCommand::Revoke { name }) => tokens::revoke(&name).await,

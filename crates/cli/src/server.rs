@@ -175,7 +175,7 @@ async fn stdio_token(name: &str) -> Result<String> {
     }
 }
 
-pub async fn stdio(token_name: &str) -> Result<()> {
+pub async fn stdio(token_name: &str, port: u16, forward: bool) -> Result<()> {
     let paths = Paths::from_env()?;
     let tokens = Arc::new(TokenStore::open(&paths.tokens_db())?);
     let token = stdio_token(token_name).await?;
@@ -200,6 +200,35 @@ pub async fn stdio(token_name: &str) -> Result<()> {
             ));
         }
     };
+    // A running server of ours (the app or `xano-mcp serve`) gets the calls, so its policy,
+    // approvals and audit log apply in one place; otherwise the engine runs here.
+    // (A plain connect first: nothing listening is the common case, and answers at once.)
+    if forward
+        && tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+    {
+        let url = format!("http://127.0.0.1:{port}/mcp");
+        let found = tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            mcp::forward::ForwardingServer::connect(&url, &token),
+        )
+        .await
+        .ok()
+        .flatten();
+        if let Some(forwarder) = found {
+            tracing::info!("forwarding stdio to the running server at {url}");
+            let running = forwarder
+                .serve(rmcp::transport::stdio())
+                .await
+                .context("the MCP client did not initialise over stdio")?;
+            running
+                .waiting()
+                .await
+                .context("the stdio session failed")?;
+            return Ok(());
+        }
+    }
     let engine = engine_for(&paths).await?;
     let audit = audit_sink(&paths)?;
     let sink: Arc<dyn AuditSink> = audit.clone();

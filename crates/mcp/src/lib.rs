@@ -17,6 +17,7 @@ pub mod context;
 pub mod dates;
 pub mod engine;
 pub mod error;
+pub mod forward;
 pub mod http;
 pub mod ids;
 pub mod policy;

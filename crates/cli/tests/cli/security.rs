@@ -257,3 +257,67 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
         assert!(!text.contains(t.as_str()), "a token is stored in clear");
     }
 }
+
+#[tokio::test]
+async fn stdio_forwards_to_a_running_server() {
+    let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+        .await
+        .expect("sim");
+    let mut served = serve_with(&sim).await;
+    let home = served.home.path().to_path_buf();
+    let token = create_token(&home, "desktop", &["--tier", "read-only"]).await;
+    let port = served
+        .url
+        .trim_end_matches("/mcp")
+        .rsplit(':')
+        .next()
+        .expect("port")
+        .to_owned();
+
+    // No Xano settings at all: the bridge can only answer by forwarding to the running server.
+    let mut c = cmd(&home);
+    c.args(["stdio", "--token-name", "desktop", "--port", &port])
+        .env("XANO_MCP_LOCAL_TOKEN", &token);
+    let client = ().serve(TokioChildProcess::new(c).expect("spawn")).await.expect("initialize");
+    let r = call(
+        &client,
+        "getTables",
+        json!({"workspace_id": xano_sim::demo::WORKSPACE_ID}),
+    )
+    .await;
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    let r = call(
+        &client,
+        "addTableContent",
+        json!({"workspace_id": xano_sim::demo::WORKSPACE_ID, "table_id": "products", "name": "x"}),
+    )
+    .await;
+    assert_eq!(
+        r.is_error,
+        Some(true),
+        "the running server's policy applies"
+    );
+    client.cancel().await.expect("close");
+
+    let pid = served.child.id().expect("pid").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert!(served.child.wait().await.expect("exit").success());
+    let out = cmd(&home)
+        .args(["calls", "--json"])
+        .output()
+        .await
+        .expect("calls");
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.lines().any(|l| l.contains("\"tool\":\"getTables\"")
+            && l.contains("xano-mcp stdio bridge")
+            && l.contains("\"transport\":\"http\"")),
+        "audited by the server: {log}"
+    );
+}
