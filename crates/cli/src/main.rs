@@ -13,6 +13,7 @@
 
 mod calls;
 mod client_cmds;
+mod history_cmds;
 mod server;
 mod setup;
 mod tokens;
@@ -70,6 +71,9 @@ enum Command {
     /// AI client configs: list, plan (diff), apply, repair, remove.
     #[command(subcommand)]
     Clients(client_cmds::ClientsCommand),
+    /// Xano request history kept locally: sync, search, summary, export.
+    #[command(subcommand)]
+    History(history_cmds::HistoryCommand),
     // ---- setup: sign-in, profiles and checks (src/setup.rs) ----
     /// Sign in to Xano: reads your Metadata API token from stdin or a hidden prompt (never from
     /// the command line), checks it, finds your instance, and keeps the token in the OS keychain.
@@ -132,6 +136,7 @@ async fn run(command: Command) -> Result<()> {
         Command::Token(TokenCommand::Revoke { name }) => tokens::revoke(&name).await,
         Command::Calls(args) => calls::calls(args).await,
         Command::Clients(command) => client_cmds::run(command).await,
+        Command::History(command) => history_cmds::run(command).await,
         Command::Login(args) => setup::login(args).await,
         Command::Logout(args) => setup::logout(args).await,
         Command::Profiles(args) => setup::profiles(args).await,

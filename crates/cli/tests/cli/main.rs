@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 mod clients_e2e;
+mod history_cli;
 mod security;
 
 const BIN: &str = env!("CARGO_BIN_EXE_xano-mcp");
