@@ -61,8 +61,14 @@ def wait_port(port, timeout=30):
 
 
 def shot(driver, name):
+    """Screenshot of the app window. WebKitWebDriver's own screenshot command hangs under Xvfb, so
+    the X display is captured (the app is the only window on it) and trimmed to the window."""
+    time.sleep(0.4)  # let the last render land
     path = os.path.join(ARTIFACTS, f"{name}.png")
-    driver.save_screenshot(path)
+    raw = path + ".full.png"
+    subprocess.run(["import", "-window", "root", raw], check=True, timeout=30)
+    subprocess.run(["convert", raw, "-trim", "+repage", path], check=True, timeout=30)
+    os.remove(raw)
     log(f"screenshot {path}")
 
 
@@ -262,6 +268,49 @@ def run(driver):
 
     check("Cursor config has our entry and a token; Claude Desktop's has no secret", client_files)
 
+    def claude_desktop_entry_runs():
+        # Spawn the entry exactly as Claude Desktop would; its token comes from the keychain.
+        config = json.load(open(os.path.join(HOME, ".config", "Claude", "claude_desktop_config.json")))
+        entry = config["mcpServers"]["xano-mcp"]
+        env = dict(os.environ)
+        env.update(entry.get("env", {}))
+        child = subprocess.Popen(
+            [entry["command"], *entry["args"]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=open(os.path.join(ARTIFACTS, "claude-desktop-stdio.log"), "w"),
+            env=env,
+            text=True,
+        )
+        try:
+            def send(msg):
+                child.stdin.write(json.dumps(msg) + "\n")
+                child.stdin.flush()
+
+            def answer(id_):
+                end = time.time() + 30
+                while time.time() < end:
+                    line = child.stdout.readline()
+                    if not line:
+                        raise RuntimeError("the stdio server closed its output")
+                    msg = json.loads(line)
+                    if msg.get("id") == id_:
+                        return msg
+                raise RuntimeError("no answer over stdio")
+
+            send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "claude-desktop-e2e", "version": "1"}}})
+            answer(1)
+            send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+            send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "listWorkspaces", "arguments": {}}})
+            result = answer(2)["result"]
+            assert not result.get("isError"), result
+            assert "Acme Store" in json.dumps(result), result
+        finally:
+            child.kill()
+            child.wait(10)
+
+    check("Claude Desktop's stdio entry works (token from the keychain, forwarded to the app)", claude_desktop_entry_runs)
+
     def dashboard():
         nav(driver, "dashboard")
         wait_text(driver, '[data-test="server-state"]', "Running")
@@ -299,7 +348,8 @@ def run(driver):
     def set_raw(tool, args):
         css(driver, f'[data-test="tool-select"] option[value="{tool}"]').click()
         time.sleep(0.3)
-        css(driver, '[data-test="raw-toggle"]').click()
+        if not driver.find_elements(By.CSS_SELECTOR, '[data-test="raw-args"]'):
+            css(driver, '[data-test="raw-toggle"]').click()
         area = css(driver, '[data-test="raw-args"]')
         driver.execute_script(
             "const el = arguments[0]; el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true}));",
@@ -309,7 +359,7 @@ def run(driver):
 
     def playground():
         nav(driver, "playground")
-        set_raw("addTableContent", {"workspace_id": 1, "table_id": "customers", "content": {"name": "E2E Preview", "email": "preview@example.com"}})
+        set_raw("addTableContent", {"workspace_id": 1, "table_id": "customers", "record": {"name": "E2E Preview", "email": "preview@example.com"}})
         css(driver, '[data-test="preview"]').click()
         box = wait_text(driver, '[data-test="preview-result"]', "POST", 30)
         assert "/content" in box.text, box.text
@@ -333,7 +383,7 @@ def run(driver):
                 client.initialize()
                 results[key] = client.call(
                     "addTableContent",
-                    {"workspace_id": 1, "table_id": "customers", "content": {"name": name, "email": f"{key}@example.com"}},
+                    {"workspace_id": 1, "table_id": "customers", "record": {"name": name, "email": f"{key}@example.com"}},
                 )
             except Exception as e:  # noqa: BLE001
                 results[key] = e

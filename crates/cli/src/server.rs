@@ -31,7 +31,12 @@ async fn engine_for(paths: &Paths) -> Result<Arc<Engine>> {
         anyhow!("{e} Or try `xano-mcp demo` to see it work without a Xano account.")
     })?;
     let client = access.client(&ctx)?;
-    Ok(Arc::new(Engine::new(client, EngineOptions::default())))
+    let mut engine = Engine::new(client, EngineOptions::default());
+    // The history tools read the synced copy (`xano-mcp history sync`) when it covers the window.
+    if let Ok(store) = history::HistoryStore::open(&paths.history_db()) {
+        engine = engine.with_history(Arc::new(core_api::synced::SyncedHistory(Arc::new(store))));
+    }
+    Ok(Arc::new(engine))
 }
 
 /// Every call goes to the audit log in the history database.

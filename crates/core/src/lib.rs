@@ -29,6 +29,7 @@ pub mod paths;
 mod port;
 mod scopes;
 pub mod setup;
+pub mod synced;
 
 pub use access::{TokenSource, XanoAccess, connect};
 pub use context::{Headless, SetupContext, XANO_INSTANCE_URL_ENV, setup_http_options};

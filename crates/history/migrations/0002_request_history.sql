@@ -4,7 +4,9 @@
 -- scope (UNIQUE scope_id, xano_id), so repeated and interrupted syncs never duplicate. URIs and
 -- endpoints are stored once each and referenced by id: the main table stays narrow (fast scans for
 -- charts) and a text search runs over distinct URIs, not over every row. Bodies live in their own
--- table and exist only when the user turned body storage on.
+-- table and exist only when the user turned body storage on. Three rollups (per minute and class;
+-- per hour, endpoint and class; latency histograms per hour and class) are kept in step with the
+-- rows by the inserting code, so counts and long-range charts do not read a million rows.
 
 CREATE TABLE sync_scope (
     id                 INTEGER PRIMARY KEY,
@@ -42,6 +44,17 @@ CREATE TABLE request_uri (
     endpoint_id  INTEGER NOT NULL REFERENCES endpoint (id)
 );
 
+-- Substring search over the distinct URIs (trigram index; kept in step by triggers).
+CREATE VIRTUAL TABLE request_uri_text USING fts5 (
+    uri, content = 'request_uri', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER request_uri_text_insert AFTER INSERT ON request_uri BEGIN
+    INSERT INTO request_uri_text (rowid, uri) VALUES (new.id, new.uri);
+END;
+CREATE TRIGGER request_uri_text_delete AFTER DELETE ON request_uri BEGIN
+    INSERT INTO request_uri_text (request_uri_text, rowid, uri) VALUES ('delete', old.id, old.uri);
+END;
+
 CREATE TABLE request (
     row           INTEGER PRIMARY KEY,
     scope_id      INTEGER NOT NULL REFERENCES sync_scope (id) ON DELETE CASCADE,
@@ -59,19 +72,58 @@ CREATE TABLE request (
 
 -- Dedup, and "which items of this scope do we have".
 CREATE UNIQUE INDEX request_item ON request (scope_id, xano_id);
--- Time windows, newest-first pages, retention; covering for the requests-over-time chart.
-CREATE INDEX request_time ON request (scope_id, at_ms, status_class, duration_ms);
+-- Time windows, pages in time order (`row` breaks ties, so paging is stable and needs no sort),
+-- retention; covering for the over-time charts and for filters on class and duration.
+CREATE INDEX request_time ON request (scope_id, at_ms, row, status_class, duration_ms);
 -- Status class chips and exact codes, each with time order for the first page.
 CREATE INDEX request_class ON request (scope_id, status_class, at_ms);
 CREATE INDEX request_status ON request (scope_id, status, at_ms);
 -- Minimum duration and sort by duration.
 CREATE INDEX request_duration ON request (scope_id, duration_ms);
--- Per-endpoint latency percentiles (durations come out sorted per endpoint); verb filters.
-CREATE INDEX request_endpoint ON request (scope_id, endpoint_id, duration_ms, at_ms);
+-- Per-endpoint latency percentiles (durations come out sorted per endpoint; covering, with the
+-- time and class the charts filter and count on); verb filters.
+CREATE INDEX request_endpoint ON request (scope_id, endpoint_id, duration_ms, at_ms, status_class);
 -- Endpoint text search (matching URIs first, then their rows), and finding URIs no row uses.
 CREATE INDEX request_by_uri ON request (uri_id, scope_id, at_ms);
 -- API group filter.
 CREATE INDEX request_group ON request (scope_id, api_group_id, at_ms);
+
+-- Requests per minute and status class, kept in step with `request` by the code that inserts
+-- and deletes (retention deletes whole hours). Counts and the over-time chart for time and
+-- class filters read this instead of a million rows.
+CREATE TABLE request_minute (
+    scope_id      INTEGER NOT NULL REFERENCES sync_scope (id) ON DELETE CASCADE,
+    minute        INTEGER NOT NULL,   -- at_ms / 60000
+    status_class  INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (scope_id, minute, status_class)
+) WITHOUT ROWID;
+
+-- Requests per hour, endpoint and status class with their total and longest duration, kept in
+-- step the same way (retention deletes whole hours). Per-endpoint counts, errors and means over
+-- long ranges read this.
+CREATE TABLE request_hour_endpoint (
+    scope_id      INTEGER NOT NULL REFERENCES sync_scope (id) ON DELETE CASCADE,
+    hour          INTEGER NOT NULL,   -- at_ms / 3600000
+    endpoint_id   INTEGER NOT NULL REFERENCES endpoint (id),
+    status_class  INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    sum_ms        REAL    NOT NULL,
+    max_ms        REAL    NOT NULL,
+    PRIMARY KEY (scope_id, hour, endpoint_id, status_class)
+) WITHOUT ROWID;
+
+-- Latency histograms per hour and status class (log-spaced bins, see `latency_bin` in the code),
+-- kept in step the same way. Latency percentiles over time on long ranges are estimated from
+-- these (within 2.5%) instead of ranking every duration.
+CREATE TABLE request_hour_latency (
+    scope_id      INTEGER NOT NULL REFERENCES sync_scope (id) ON DELETE CASCADE,
+    hour          INTEGER NOT NULL,
+    status_class  INTEGER NOT NULL,
+    bin           INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (scope_id, hour, status_class, bin)
+) WITHOUT ROWID;
 
 CREATE TABLE request_body (
     row               INTEGER PRIMARY KEY REFERENCES request (row) ON DELETE CASCADE,

@@ -4,16 +4,25 @@
 //!
 //! Percentiles are exact nearest-rank values (the smallest duration with at least p% of the
 //! durations at or below it), not estimates, so tests and the MCP tools agree to the millisecond.
-//! Per-endpoint percentiles are read from the `(scope, endpoint, duration)` index with one
-//! `OFFSET` probe per percentile, so no duration leaves SQLite except the answers.
+//! Per-endpoint percentiles over many rows are read from the `(scope, endpoint, duration)` index
+//! with one `OFFSET` probe per percentile (from the nearer end), so no duration leaves SQLite
+//! except the answers; over few rows they are ranked in memory. Over-time series stream the
+//! matching rows once in time order and count them here (grouping by an expression in SQL would
+//! sort every row).
 
 use crate::error::{Error, Result};
-use crate::search::{HistoryFilter, bucket_ms, mcp_from, mcp_side, xano_side};
+use crate::requests::{HOUR_MS, MINUTE_MS, bin_value, latency_bin};
+use crate::rollup;
+use crate::search::{HistoryFilter, bucket_ms, mcp_from, mcp_side, scopes, xano_side};
 use crate::store::HistoryStore;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params_from_iter};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+
+/// Up to this many matching rows, per-endpoint percentiles are ranked in memory; above it, read
+/// by probing the `(endpoint, duration)` index.
+const COLLECT_LIMIT: u64 = 100_000;
 
 /// The most buckets one series may have (e.g. a year in minutes is refused).
 pub const MAX_BUCKETS: i64 = 100_000;
@@ -31,7 +40,7 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    fn add(&mut self, class: i64, n: u64) {
+    pub(crate) fn add(&mut self, class: i64, n: u64) {
         match class {
             1 => self.s1xx += n,
             2 => self.s2xx += n,
@@ -68,7 +77,13 @@ pub struct LatencyBucket {
     /// `None` in an empty bucket.
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
+    /// The percentiles are estimates from latency histograms (within 2.5%), not exact ranks.
+    pub estimated: bool,
 }
+
+/// Above this many requests, latency over time (with a time/class filter and whole-hour buckets)
+/// is estimated from the hourly histograms instead of ranking every duration.
+pub const EXACT_LATENCY_ROWS: u64 = 200_000;
 
 /// Latency and errors of one endpoint (verb + URI pattern).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,9 +118,21 @@ pub(crate) fn rank_index(n: u64, p: f64) -> u64 {
     rank.clamp(1, n) - 1
 }
 
-fn percentile_of_sorted(sorted: &[f64], p: f64) -> Option<f64> {
-    let n = sorted.len() as u64;
-    (n > 0).then(|| sorted[rank_index(n, p) as usize])
+/// Nearest-rank p50 and p95 of `values` (reordered), in linear time; `None` when empty.
+fn p50_p95(values: &mut [f64]) -> Option<(f64, f64)> {
+    let n = values.len() as u64;
+    if n == 0 {
+        return None;
+    }
+    let (i50, i95) = (rank_index(n, 50.0) as usize, rank_index(n, 95.0) as usize);
+    let (below, p95, _) = values.select_nth_unstable_by(i95, f64::total_cmp);
+    let p95 = *p95;
+    let p50 = if i50 == i95 {
+        p95
+    } else {
+        *below.select_nth_unstable_by(i50, f64::total_cmp).1
+    };
+    Some((p50, p95))
 }
 
 fn bucket_range(
@@ -131,6 +158,16 @@ fn bucket_range(
         )));
     }
     Ok(Some((lo, hi)))
+}
+
+fn merge(acc: &mut BTreeMap<i64, StatusCounts>, bucket: i64, counts: StatusCounts) {
+    let slot = acc.entry(bucket).or_default();
+    slot.s1xx += counts.s1xx;
+    slot.s2xx += counts.s2xx;
+    slot.s3xx += counts.s3xx;
+    slot.s4xx += counts.s4xx;
+    slot.s5xx += counts.s5xx;
+    slot.other += counts.other;
 }
 
 fn query_each(
@@ -159,20 +196,37 @@ impl HistoryStore {
         let size = bucket_ms(bucket_secs)?;
         self.with_conn(|conn| {
             let mut acc: BTreeMap<i64, StatusCounts> = BTreeMap::new();
-            if let Some(x) = xano_side(conn, filter)? {
+            let xano = xano_side(conn, filter)?;
+            if xano.is_some() && rollup::eligible(filter) && size % MINUTE_MS == 0 {
+                let scopes = scopes(conn, filter)?;
+                acc = rollup::class_counts(conn, &scopes, filter, Some(size))?;
+            } else if let Some(x) = xano {
+                // Streamed and counted here: SQLite would sort every row to group by an
+                // expression, while the time index already yields them in order.
                 let sql = format!(
-                    "SELECT r.at_ms / ? AS b, r.status_class, count(*) FROM request r WHERE {} GROUP BY b, r.status_class",
+                    "SELECT r.at_ms, r.status_class FROM request r WHERE {}",
                     x.where_sql
                 );
-                let mut args = vec![SqlValue::Integer(size)];
-                args.extend(x.args);
-                query_each(conn, &sql, args, |r| {
-                    let n: i64 = r.get(2)?;
-                    acc.entry(r.get(0)?)
-                        .or_default()
-                        .add(r.get(1)?, u64::try_from(n).unwrap_or(0));
+                let mut current: Option<(i64, StatusCounts)> = None;
+                query_each(conn, &sql, x.args, |r| {
+                    let b = r.get::<_, i64>(0)?.div_euclid(size);
+                    let class: i64 = r.get(1)?;
+                    match &mut current {
+                        Some((cb, counts)) if *cb == b => counts.add(class, 1),
+                        _ => {
+                            if let Some((cb, counts)) = current.take() {
+                                merge(&mut acc, cb, counts);
+                            }
+                            let mut counts = StatusCounts::default();
+                            counts.add(class, 1);
+                            current = Some((b, counts));
+                        }
+                    }
                     Ok(())
                 })?;
+                if let Some((cb, counts)) = current {
+                    merge(&mut acc, cb, counts);
+                }
             }
             if let Some(m) = mcp_side(filter) {
                 let sql = format!(
@@ -207,65 +261,21 @@ impl HistoryStore {
     }
 
     /// Latency p50/p95 per bucket of `bucket_secs`, oldest first (buckets as in
-    /// [`HistoryStore::requests_over_time`]).
+    /// [`HistoryStore::requests_over_time`]). Exact, except over more than
+    /// [`EXACT_LATENCY_ROWS`] requests filtered by time and status class only with whole-hour
+    /// buckets: then estimated (within 2.5%) from hourly histograms, and marked `estimated`.
     pub fn latency_over_time(
         &self,
         filter: &HistoryFilter,
         bucket_secs: u32,
     ) -> Result<Vec<LatencyBucket>> {
         let size = bucket_ms(bucket_secs)?;
-        self.with_conn(|conn| {
-            let mut acc: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-            if let Some(x) = xano_side(conn, filter)? {
-                let sql = format!(
-                    "SELECT r.at_ms / ?, r.duration_ms FROM request r WHERE {}",
-                    x.where_sql
-                );
-                let mut args = vec![SqlValue::Integer(size)];
-                args.extend(x.args);
-                query_each(conn, &sql, args, |r| {
-                    acc.entry(r.get(0)?).or_default().push(r.get(1)?);
-                    Ok(())
-                })?;
-            }
-            if let Some(m) = mcp_side(filter) {
-                let sql = format!(
-                    "SELECT mcp.at_ms / ?, CAST(mcp.duration_ms AS REAL) FROM {} WHERE {}",
-                    mcp_from(),
-                    m.where_sql
-                );
-                let mut args = vec![SqlValue::Integer(size)];
-                args.extend(m.args);
-                query_each(conn, &sql, args, |r| {
-                    acc.entry(r.get(0)?).or_default().push(r.get(1)?);
-                    Ok(())
-                })?;
-            }
-            let seen = acc
-                .first_key_value()
-                .zip(acc.last_key_value())
-                .map(|((a, _), (b, _))| (*a, *b));
-            let Some((lo, hi)) = bucket_range(filter, size, seen)? else {
-                return Ok(Vec::new());
-            };
-            Ok((lo..=hi)
-                .map(|b| {
-                    let mut d = acc.remove(&b).unwrap_or_default();
-                    d.sort_by(f64::total_cmp);
-                    LatencyBucket {
-                        start_ms: b * size,
-                        count: d.len() as u64,
-                        p50_ms: percentile_of_sorted(&d, 50.0),
-                        p95_ms: percentile_of_sorted(&d, 95.0),
-                    }
-                })
-                .collect())
-        })
+        self.with_conn(|conn| latency_over_time(conn, filter, size, EXACT_LATENCY_ROWS))
     }
 
     /// Latency and errors per endpoint, busiest first (ties by name).
     pub fn endpoint_latency(&self, filter: &HistoryFilter) -> Result<Vec<EndpointStats>> {
-        let mut stats = self.with_conn(|conn| endpoint_stats(conn, filter))?;
+        let mut stats = self.with_conn(|conn| endpoint_stats(conn, filter, COLLECT_LIMIT))?;
         stats.sort_by(|a, b| {
             b.count
                 .cmp(&a.count)
@@ -280,7 +290,7 @@ impl HistoryStore {
         filter: &HistoryFilter,
         limit: usize,
     ) -> Result<Vec<EndpointStats>> {
-        let mut stats = self.with_conn(|conn| endpoint_stats(conn, filter))?;
+        let mut stats = self.with_conn(|conn| endpoint_stats(conn, filter, COLLECT_LIMIT))?;
         stats.sort_by(|a, b| {
             b.p95_ms
                 .total_cmp(&a.p95_ms)
@@ -295,7 +305,13 @@ impl HistoryStore {
     pub fn error_rate(&self, filter: &HistoryFilter) -> Result<ErrorRate> {
         self.with_conn(|conn| {
             let mut counts = StatusCounts::default();
-            if let Some(x) = xano_side(conn, filter)? {
+            let xano = xano_side(conn, filter)?;
+            if xano.is_some() && rollup::eligible(filter) {
+                let scopes = scopes(conn, filter)?;
+                if let Some(c) = rollup::class_counts(conn, &scopes, filter, None)?.remove(&0) {
+                    counts = c;
+                }
+            } else if let Some(x) = xano {
                 let sql = format!(
                     "SELECT r.status_class, count(*) FROM request r WHERE {} GROUP BY r.status_class",
                     x.where_sql
@@ -331,7 +347,127 @@ impl HistoryStore {
     }
 }
 
-fn endpoint_stats(conn: &Connection, filter: &HistoryFilter) -> Result<Vec<EndpointStats>> {
+fn latency_over_time(
+    conn: &Connection,
+    filter: &HistoryFilter,
+    size: i64,
+    exact_limit: u64,
+) -> Result<Vec<LatencyBucket>> {
+    let xano = xano_side(conn, filter)?;
+    let estimate = xano.is_some() && rollup::eligible(filter) && size % HOUR_MS == 0 && {
+        let scopes = scopes(conn, filter)?;
+        let n: u64 = rollup::class_counts(conn, &scopes, filter, None)?
+            .values()
+            .map(StatusCounts::total)
+            .sum();
+        n > exact_limit
+    };
+    let mut exact: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+    let mut hist: BTreeMap<i64, BTreeMap<i64, u64>> = BTreeMap::new();
+    if estimate {
+        hist = rollup::latency_histograms(conn, &scopes(conn, filter)?, filter, size)?;
+    } else if let Some(x) = xano {
+        let sql = format!(
+            "SELECT r.at_ms, r.duration_ms FROM request r WHERE {}",
+            x.where_sql
+        );
+        let mut current: Option<(i64, Vec<f64>)> = None;
+        query_each(conn, &sql, x.args, |r| {
+            let b = r.get::<_, i64>(0)?.div_euclid(size);
+            let d: f64 = r.get(1)?;
+            match &mut current {
+                Some((cb, v)) if *cb == b => v.push(d),
+                _ => {
+                    if let Some((cb, v)) = current.take() {
+                        exact.entry(cb).or_default().extend(v);
+                    }
+                    current = Some((b, vec![d]));
+                }
+            }
+            Ok(())
+        })?;
+        if let Some((cb, v)) = current {
+            exact.entry(cb).or_default().extend(v);
+        }
+    }
+    if let Some(m) = mcp_side(filter) {
+        let sql = format!(
+            "SELECT mcp.at_ms / ?, CAST(mcp.duration_ms AS REAL) FROM {} WHERE {}",
+            mcp_from(),
+            m.where_sql
+        );
+        let mut args = vec![SqlValue::Integer(size)];
+        args.extend(m.args);
+        query_each(conn, &sql, args, |r| {
+            let (b, d): (i64, f64) = (r.get(0)?, r.get(1)?);
+            if estimate {
+                *hist
+                    .entry(b)
+                    .or_default()
+                    .entry(latency_bin(d))
+                    .or_default() += 1;
+            } else {
+                exact.entry(b).or_default().push(d);
+            }
+            Ok(())
+        })?;
+    }
+    let keys = exact.keys().chain(hist.keys());
+    let seen = keys.clone().min().zip(keys.max()).map(|(a, b)| (*a, *b));
+    let Some((lo, hi)) = bucket_range(filter, size, seen)? else {
+        return Ok(Vec::new());
+    };
+    Ok((lo..=hi)
+        .map(|b| {
+            if estimate {
+                let h = hist.remove(&b).unwrap_or_default();
+                let (count, p) = histogram_p50_p95(&h);
+                LatencyBucket {
+                    start_ms: b * size,
+                    count,
+                    p50_ms: p.map(|p| p.0),
+                    p95_ms: p.map(|p| p.1),
+                    estimated: true,
+                }
+            } else {
+                let mut d = exact.remove(&b).unwrap_or_default();
+                let p = p50_p95(&mut d);
+                LatencyBucket {
+                    start_ms: b * size,
+                    count: d.len() as u64,
+                    p50_ms: p.map(|p| p.0),
+                    p95_ms: p.map(|p| p.1),
+                    estimated: false,
+                }
+            }
+        })
+        .collect())
+}
+
+/// Count and nearest-rank p50/p95 of a latency histogram (bin → count), as bin values.
+fn histogram_p50_p95(h: &BTreeMap<i64, u64>) -> (u64, Option<(f64, f64)>) {
+    let n: u64 = h.values().sum();
+    if n == 0 {
+        return (0, None);
+    }
+    let at = |index: u64| {
+        let mut seen = 0;
+        for (bin, c) in h {
+            seen += c;
+            if seen > index {
+                return bin_value(*bin);
+            }
+        }
+        h.keys().next_back().map_or(0.0, |b| bin_value(*b))
+    };
+    (n, Some((at(rank_index(n, 50.0)), at(rank_index(n, 95.0)))))
+}
+
+fn endpoint_stats(
+    conn: &Connection,
+    filter: &HistoryFilter,
+    collect_limit: u64,
+) -> Result<Vec<EndpointStats>> {
     let mut out = Vec::new();
     if let Some(x) = xano_side(conn, filter)? {
         struct Group {
@@ -342,44 +478,104 @@ fn endpoint_stats(conn: &Connection, filter: &HistoryFilter) -> Result<Vec<Endpo
             max_ms: f64,
             mean_ms: f64,
         }
-        let sql = format!(
-            "SELECT g.endpoint_id, e.verb, e.pattern, g.n, g.errors, g.max_ms, g.mean_ms FROM
-               (SELECT r.endpoint_id, count(*) AS n, sum(r.status_class >= 4) AS errors,
-                       max(r.duration_ms) AS max_ms, avg(r.duration_ms) AS mean_ms
-                FROM request r WHERE {} GROUP BY r.endpoint_id) g
-             JOIN endpoint e ON e.id = g.endpoint_id",
-            x.where_sql
-        );
-        let mut groups: Vec<(i64, Group)> = Vec::new();
-        query_each(conn, &sql, x.args.clone(), |r| {
-            groups.push((
-                r.get(0)?,
-                Group {
-                    verb: r.get(1)?,
-                    pattern: r.get(2)?,
-                    count: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
-                    errors: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-                    max_ms: r.get(5)?,
-                    mean_ms: r.get(6)?,
-                },
-            ));
-            Ok(())
-        })?;
-        // One probe per percentile, walking the endpoint's durations in index order.
-        let probe_sql = format!(
-            "SELECT r.duration_ms FROM request r WHERE {} AND r.endpoint_id = ? ORDER BY r.duration_ms LIMIT 1 OFFSET ?",
-            x.where_sql
-        );
-        let mut probe = conn.prepare_cached(&probe_sql)?;
-        let mut at = |endpoint: i64, index: u64| -> Result<f64> {
-            let mut args = x.args.clone();
-            args.push(SqlValue::Integer(endpoint));
-            args.push(SqlValue::Integer(i64::try_from(index).unwrap_or(i64::MAX)));
-            Ok(probe.query_row(params_from_iter(args), |r| r.get(0))?)
+        let totals: HashMap<i64, rollup::EndpointTotals> = if rollup::eligible(filter) {
+            rollup::endpoint_totals(conn, &scopes(conn, filter)?, filter)?
+        } else {
+            let sql = format!(
+                "SELECT r.endpoint_id, r.status_class, count(*), sum(r.duration_ms), max(r.duration_ms)
+                 FROM request r WHERE {} GROUP BY r.endpoint_id, r.status_class",
+                x.where_sql
+            );
+            let mut acc: HashMap<i64, rollup::EndpointTotals> = HashMap::new();
+            query_each(conn, &sql, x.args.clone(), |r| {
+                let n: i64 = r.get(2)?;
+                acc.entry(r.get(0)?).or_default().add(
+                    r.get(1)?,
+                    u64::try_from(n).unwrap_or(0),
+                    r.get(3)?,
+                    r.get(4)?,
+                );
+                Ok(())
+            })?;
+            acc
         };
+        let mut names: HashMap<i64, (String, String)> = HashMap::new();
+        query_each(
+            conn,
+            "SELECT id, verb, pattern FROM endpoint",
+            Vec::new(),
+            |r| {
+                names.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+                Ok(())
+            },
+        )?;
+        let mut groups: Vec<(i64, Group)> = totals
+            .into_iter()
+            .filter(|(_, t)| t.n > 0)
+            .map(|(id, t)| {
+                let (verb, pattern) = names.remove(&id).unwrap_or_default();
+                (
+                    id,
+                    Group {
+                        verb,
+                        pattern,
+                        count: t.n,
+                        errors: t.errors,
+                        max_ms: t.max_ms,
+                        mean_ms: t.sum_ms / t.n as f64,
+                    },
+                )
+            })
+            .collect();
+        groups.sort_by_key(|(id, _)| *id);
+        let total: u64 = groups.iter().map(|(_, g)| g.count).sum();
+        let mut percentiles: HashMap<i64, (f64, f64)> = HashMap::new();
+        if total <= collect_limit {
+            // Few rows: read their durations and rank them here.
+            let sql = format!(
+                "SELECT r.endpoint_id, r.duration_ms FROM request r WHERE {}",
+                x.where_sql
+            );
+            let mut durations: HashMap<i64, Vec<f64>> = HashMap::new();
+            query_each(conn, &sql, x.args.clone(), |r| {
+                durations.entry(r.get(0)?).or_default().push(r.get(1)?);
+                Ok(())
+            })?;
+            for (id, mut d) in durations {
+                percentiles.insert(id, p50_p95(&mut d).unwrap_or_default());
+            }
+        } else {
+            // Many rows: one probe per percentile down the (endpoint, duration) index, from
+            // whichever end is nearer, so no duration leaves SQLite but the answers.
+            let probe = |dir: &str| {
+                format!(
+                    "SELECT r.duration_ms FROM request r INDEXED BY request_endpoint WHERE {} AND r.endpoint_id = ? \
+                     ORDER BY r.duration_ms {dir} LIMIT 1 OFFSET ?",
+                    x.where_sql
+                )
+            };
+            let (asc, desc) = (probe("ASC"), probe("DESC"));
+            let at = |endpoint: i64, n: u64, index: u64| -> Result<f64> {
+                let (sql, offset) = if index < n / 2 {
+                    (&asc, index)
+                } else {
+                    (&desc, n - 1 - index)
+                };
+                let mut args = x.args.clone();
+                args.push(SqlValue::Integer(endpoint));
+                args.push(SqlValue::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+                Ok(conn
+                    .prepare_cached(sql)?
+                    .query_row(params_from_iter(args), |r| r.get(0))?)
+            };
+            for (id, g) in &groups {
+                let p50 = at(*id, g.count, rank_index(g.count, 50.0))?;
+                let p95 = at(*id, g.count, rank_index(g.count, 95.0))?;
+                percentiles.insert(*id, (p50, p95));
+            }
+        }
         for (id, g) in groups {
-            let p50 = at(id, rank_index(g.count, 50.0))?;
-            let p95 = at(id, rank_index(g.count, 95.0))?;
+            let (p50, p95) = percentiles.get(&id).copied().unwrap_or_default();
             out.push(EndpointStats {
                 endpoint: format!("{} {}", g.verb, g.pattern),
                 verb: g.verb,
@@ -410,8 +606,10 @@ fn endpoint_stats(conn: &Connection, filter: &HistoryFilter) -> Result<Vec<Endpo
             Ok(())
         })?;
         for (tool, (mut d, errors)) in by_tool {
-            d.sort_by(f64::total_cmp);
             let count = d.len() as u64;
+            let max_ms = d.iter().copied().fold(0.0, f64::max);
+            let mean_ms = d.iter().sum::<f64>() / count.max(1) as f64;
+            let (p50_ms, p95_ms) = p50_p95(&mut d).unwrap_or_default();
             out.push(EndpointStats {
                 endpoint: format!("MCP {tool}"),
                 verb: "MCP".into(),
@@ -419,12 +617,133 @@ fn endpoint_stats(conn: &Connection, filter: &HistoryFilter) -> Result<Vec<Endpo
                 count,
                 errors,
                 error_rate: errors as f64 / count.max(1) as f64,
-                p50_ms: percentile_of_sorted(&d, 50.0).unwrap_or_default(),
-                p95_ms: percentile_of_sorted(&d, 95.0).unwrap_or_default(),
-                max_ms: d.last().copied().unwrap_or_default(),
-                mean_ms: d.iter().sum::<f64>() / count.max(1) as f64,
+                p50_ms,
+                p95_ms,
+                max_ms,
+                mean_ms,
             });
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use xano::types::RequestHistoryItem;
+
+    #[test]
+    fn probing_the_index_gives_the_same_percentiles_as_ranking_in_memory() {
+        let store = HistoryStore::open_in_memory().expect("store");
+        let items: Vec<RequestHistoryItem> = (0..3000i64)
+            .map(|i| {
+                let endpoint = ["/api:a/x", "/api:a/y/1", "/api:b/z"][(i % 3) as usize];
+                serde_json::from_value(json!({
+                    "id": i,
+                    "created_at": 1_700_000_000_000_i64 + i * 1000,
+                    "duration": ((i * 7919) % 1013) as f64 / 1000.0,
+                    "status": if i % 17 == 0 { 500 } else { 200 },
+                    "verb": if i % 5 == 0 { "POST" } else { "GET" },
+                    "uri": endpoint,
+                }))
+                .expect("item")
+            })
+            .collect();
+        store
+            .import_requests(1, None, &items, false)
+            .expect("import");
+        for filter in [
+            HistoryFilter::default(),
+            HistoryFilter {
+                since_ms: Some(1_700_000_500_000),
+                until_ms: Some(1_700_002_000_000),
+                min_duration_ms: Some(100.0),
+                ..HistoryFilter::default()
+            },
+        ] {
+            let sort = |mut v: Vec<EndpointStats>| {
+                v.sort_by(|a, b| a.endpoint.cmp(&b.endpoint));
+                v
+            };
+            let in_memory = store
+                .with_conn(|c| endpoint_stats(c, &filter, u64::MAX))
+                .expect("in memory");
+            let probed = store
+                .with_conn(|c| endpoint_stats(c, &filter, 0))
+                .expect("probed");
+            assert_eq!(in_memory.len(), 6);
+            assert_eq!(sort(in_memory), sort(probed));
+        }
+    }
+
+    #[test]
+    fn linear_time_percentiles_match_sorting() {
+        let mut v: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1009) as f64).collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        let want = (
+            sorted[rank_index(1001, 50.0) as usize],
+            sorted[rank_index(1001, 95.0) as usize],
+        );
+        assert_eq!(p50_p95(&mut v), Some(want));
+        assert_eq!(p50_p95(&mut [3.0]), Some((3.0, 3.0)));
+        assert_eq!(p50_p95(&mut [2.0, 1.0]), Some((1.0, 2.0)));
+        assert_eq!(p50_p95(&mut []), None);
+    }
+
+    #[test]
+    fn estimated_latency_is_within_the_bin_width_of_the_exact_value() {
+        let store = HistoryStore::open_in_memory().expect("store");
+        let t0 = 1_700_000_000_000_i64;
+        let items: Vec<RequestHistoryItem> = (0..20_000i64)
+            .map(|i| {
+                serde_json::from_value(json!({
+                    "id": i,
+                    "created_at": t0 + i * 900,
+                    "duration": 0.005 + ((i * 7919) % 10_007) as f64 / 2_000.0,
+                    "status": if i % 13 == 0 { 404 } else { 200 },
+                    "verb": "GET",
+                    "uri": "/api:a/x",
+                }))
+                .expect("item")
+            })
+            .collect();
+        store
+            .import_requests(1, None, &items, false)
+            .expect("import");
+        for filter in [
+            HistoryFilter::default(),
+            HistoryFilter {
+                since_ms: Some(t0 + 1_234_567),
+                until_ms: Some(t0 + 15_000_001),
+                status_classes: vec![crate::StatusClass::Success],
+                ..HistoryFilter::default()
+            },
+        ] {
+            let exact = store
+                .with_conn(|c| latency_over_time(c, &filter, HOUR_MS, u64::MAX))
+                .expect("exact");
+            let estimated = store
+                .with_conn(|c| latency_over_time(c, &filter, HOUR_MS, 0))
+                .expect("estimated");
+            assert_eq!(exact.len(), estimated.len());
+            for (e, a) in exact.iter().zip(&estimated) {
+                assert!(!e.estimated && a.estimated);
+                assert_eq!((e.start_ms, e.count), (a.start_ms, a.count));
+                for (x, y) in [(e.p50_ms, a.p50_ms), (e.p95_ms, a.p95_ms)] {
+                    let (x, y) = (x.expect("exact"), y.expect("estimate"));
+                    assert!((y - x).abs() <= x * 0.026 + 0.1, "{x} vs {y}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_rank_indexes() {
+        assert_eq!(rank_index(100, 50.0), 49);
+        assert_eq!(rank_index(100, 95.0), 94);
+        assert_eq!(rank_index(1, 95.0), 0);
+        assert_eq!(rank_index(3, 50.0), 1);
+    }
 }

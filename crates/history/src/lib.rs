@@ -30,6 +30,7 @@ mod error;
 mod export;
 pub mod mask;
 mod requests;
+mod rollup;
 mod search;
 mod store;
 mod summary;
@@ -39,7 +40,10 @@ pub use calls::{
     CALL_RETENTION_DAYS, CallOutcomeKind, CallQuery, MAX_CALL_RECORDS, ToolCallRecord,
     XanoRequestSummary,
 };
-pub use charts::{EndpointStats, ErrorRate, LatencyBucket, MAX_BUCKETS, StatusCounts, TimeBucket};
+pub use charts::{
+    EXACT_LATENCY_ROWS, EndpointStats, ErrorRate, LatencyBucket, MAX_BUCKETS, StatusCounts,
+    TimeBucket,
+};
 pub use endpoint::{endpoint_pattern, format_time_ms, xano_time_ms};
 pub use error::{Error, Result};
 pub use export::ExportOptions;

@@ -32,6 +32,30 @@ pub const MAX_REQUEST_RETENTION_DAYS: u32 = 3650;
 pub const LATE_ARRIVAL_MARGIN_MS: i64 = 5 * 60_000;
 
 pub(crate) const DAY_MS: i64 = 86_400_000;
+pub(crate) const MINUTE_MS: i64 = 60_000;
+pub(crate) const HOUR_MS: i64 = 3_600_000;
+
+/// Latency histogram bins: bin 0 holds durations up to [`BIN_FLOOR_MS`]; bin `k` holds
+/// `(FLOOR·R^(k-1), FLOOR·R^k]` with `R` = [`BIN_RATIO`], so a bin's geometric middle is within
+/// √R − 1 ≈ 2.5% of any duration in it.
+const BIN_FLOOR_MS: f64 = 0.1;
+const BIN_RATIO: f64 = 1.05;
+
+/// The histogram bin of a duration.
+pub(crate) fn latency_bin(duration_ms: f64) -> i64 {
+    if duration_ms.is_nan() || duration_ms <= BIN_FLOOR_MS {
+        return 0;
+    }
+    ((duration_ms / BIN_FLOOR_MS).ln() / BIN_RATIO.ln()).ceil() as i64
+}
+
+/// The duration a bin stands for (its geometric middle).
+pub(crate) fn bin_value(bin: i64) -> f64 {
+    if bin <= 0 {
+        return BIN_FLOOR_MS;
+    }
+    BIN_FLOOR_MS * BIN_RATIO.powf(bin as f64 - 0.5)
+}
 
 /// The branch label a scope is stored under: `""` for Xano's default.
 pub(crate) fn branch_key(branch: Option<&str>) -> &str {
@@ -162,10 +186,10 @@ pub fn mask_headers(headers: &[Value]) -> Value {
                         .iter()
                         .find_map(|k| map.get(*k).and_then(Value::as_str));
                     let mut masked = mask_value(h);
-                    if name.is_some_and(is_secret_key) {
-                        if let Some(v) = masked.get_mut("value") {
-                            *v = Value::String(MASK.to_owned());
-                        }
+                    if name.is_some_and(is_secret_key)
+                        && let Some(v) = masked.get_mut("value")
+                    {
+                        *v = Value::String(MASK.to_owned());
                     }
                     masked
                 }
@@ -210,6 +234,9 @@ pub(crate) fn insert_items(
     cache: &mut InsertCache,
 ) -> Result<u64> {
     let mut new = 0;
+    let mut minutes: HashMap<(i64, i64), i64> = HashMap::new();
+    let mut hours: HashMap<(i64, i64, i64), (i64, f64, f64)> = HashMap::new();
+    let mut latency: HashMap<(i64, i64, i64), i64> = HashMap::new();
     for item in items {
         let pattern = endpoint_pattern(&item.uri);
         let endpoint = match cache.endpoints.get(&(item.verb.clone(), pattern.clone())) {
@@ -254,6 +281,23 @@ pub(crate) fn insert_items(
             continue;
         }
         new += 1;
+        let class = item.status.div_euclid(100);
+        *minutes
+            .entry((item.at_ms.div_euclid(MINUTE_MS), class))
+            .or_default() += 1;
+        let hour = hours
+            .entry((item.at_ms.div_euclid(HOUR_MS), endpoint, class))
+            .or_default();
+        hour.0 += 1;
+        hour.1 += item.duration_ms;
+        hour.2 = hour.2.max(item.duration_ms);
+        *latency
+            .entry((
+                item.at_ms.div_euclid(HOUR_MS),
+                class,
+                latency_bin(item.duration_ms),
+            ))
+            .or_default() += 1;
         if let Some(body) = &item.body {
             let row = conn.last_insert_rowid();
             conn.prepare_cached(
@@ -268,6 +312,31 @@ pub(crate) fn insert_items(
                 body.response_headers
             ])?;
         }
+    }
+    for ((minute, class), n) in minutes {
+        conn.prepare_cached(
+            "INSERT INTO request_minute (scope_id, minute, status_class, n) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (scope_id, minute, status_class) DO UPDATE SET n = n + excluded.n",
+        )?
+        .execute(params![scope, minute, class, n])?;
+    }
+    for ((hour, endpoint, class), (n, sum_ms, max_ms)) in hours {
+        conn.prepare_cached(
+            "INSERT INTO request_hour_endpoint (scope_id, hour, endpoint_id, status_class, n, sum_ms, max_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (scope_id, hour, endpoint_id, status_class) DO UPDATE SET
+                 n = n + excluded.n, sum_ms = sum_ms + excluded.sum_ms,
+                 max_ms = max(max_ms, excluded.max_ms)",
+        )?
+        .execute(params![scope, hour, endpoint, class, n, sum_ms, max_ms])?;
+    }
+    for ((hour, class, bin), n) in latency {
+        conn.prepare_cached(
+            "INSERT INTO request_hour_latency (scope_id, hour, status_class, bin, n)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (scope_id, hour, status_class, bin) DO UPDATE SET n = n + excluded.n",
+        )?
+        .execute(params![scope, hour, class, bin, n])?;
     }
     Ok(new)
 }
@@ -373,8 +442,8 @@ pub(crate) fn is_stored(conn: &Connection, scope: i64, xano_id: i64) -> Result<b
         .exists(params![scope, xano_id])?)
 }
 
-/// Deletes the scope's items older than `days` before its newest item and trims coverage to
-/// match. Returns the number of items deleted.
+/// Deletes the scope's items older than `days` before its newest item (rounded down to the hour)
+/// and trims coverage and rollups to match. Returns the number of items deleted.
 pub(crate) fn apply_retention(conn: &Connection, scope: i64, days: u32) -> Result<u64> {
     let days = days.clamp(1, MAX_REQUEST_RETENTION_DAYS);
     let newest: Option<i64> = conn
@@ -383,10 +452,17 @@ pub(crate) fn apply_retention(conn: &Connection, scope: i64, days: u32) -> Resul
     let Some(newest) = newest else {
         return Ok(0);
     };
-    let cutoff = newest - i64::from(days) * DAY_MS;
+    // Whole hours, so the per-minute and per-hour rollups stay exact.
+    let cutoff = (newest - i64::from(days) * DAY_MS).div_euclid(HOUR_MS) * HOUR_MS;
     let deleted = conn
         .prepare_cached("DELETE FROM request WHERE scope_id = ?1 AND at_ms < ?2")?
         .execute(params![scope, cutoff])?;
+    conn.prepare_cached("DELETE FROM request_minute WHERE scope_id = ?1 AND minute < ?2")?
+        .execute(params![scope, cutoff / MINUTE_MS])?;
+    conn.prepare_cached("DELETE FROM request_hour_endpoint WHERE scope_id = ?1 AND hour < ?2")?
+        .execute(params![scope, cutoff / HOUR_MS])?;
+    conn.prepare_cached("DELETE FROM request_hour_latency WHERE scope_id = ?1 AND hour < ?2")?
+        .execute(params![scope, cutoff / HOUR_MS])?;
     conn.prepare_cached("DELETE FROM sync_coverage WHERE scope_id = ?1 AND hi_ms <= ?2")?
         .execute(params![scope, cutoff])?;
     // A window cut by retention keeps `reaches_end`: what lies below was dropped on purpose.

@@ -3,8 +3,11 @@
 //!
 //! Invariants:
 //! - Every filter is pushed into SQL with an index behind it (see `0002_request_history.sql`),
-//!   so the first page of any filter stays fast on a million rows; endpoint text is matched
-//!   against the distinct URIs first, then their rows.
+//!   so the first page of any filter stays fast on a million rows: endpoint text is matched
+//!   against the distinct URIs first (trigram index), then their rows; only the page's rows are
+//!   joined; a filter matching many rows walks the sort index, one matching few uses its own
+//!   index and sorts; totals for time/class-only filters come from the per-minute rollup.
+//! - Paging is stable: ties in time (or duration) are broken by storage order.
 //! - Durations are milliseconds everywhere (Xano's seconds are converted on the way in).
 //! - Our MCP calls have no HTTP status of their own; they carry the status our server in effect
 //!   gave: 200 for `ok` and `previewed`, 403 for `denied`, and for `failed` the status of the last
@@ -181,8 +184,6 @@ const XANO_COLUMNS: &str = "'xano' AS source, r.xano_id AS id, r.at_ms AS at_ms,
      r.status AS status, r.duration_ms AS duration_ms, r.api_group_id AS api_group_id, \
      r.query_id AS query_id, NULL AS outcome, \
      EXISTS (SELECT 1 FROM request_body b WHERE b.row = r.row) AS has_body, r.row AS tiebreak";
-const XANO_JOINS: &str = "request r JOIN sync_scope s ON s.id = r.scope_id \
-     JOIN endpoint e ON e.id = r.endpoint_id JOIN request_uri u ON u.id = r.uri_id";
 
 /// One side (Xano or MCP) of a query: `FROM ... WHERE ...` and its parameters.
 #[derive(Debug, Clone)]
@@ -190,6 +191,9 @@ pub(crate) struct Side {
     pub(crate) where_sql: String,
     pub(crate) args: Vec<SqlValue>,
 }
+
+/// Up to this many URIs matching an endpoint text are listed in the query itself.
+const INLINE_URIS: usize = 1000;
 
 fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
@@ -209,7 +213,7 @@ fn placeholders(n: usize) -> String {
 }
 
 /// The scope ids a filter reads (empty = no Xano rows).
-fn scopes(conn: &Connection, f: &HistoryFilter) -> Result<Vec<i64>> {
+pub(crate) fn scopes(conn: &Connection, f: &HistoryFilter) -> Result<Vec<i64>> {
     let key = branch_key(f.branch.as_deref());
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM sync_scope WHERE branch = ?1 AND (?2 IS NULL OR workspace_id = ?2) ORDER BY id",
@@ -255,9 +259,37 @@ pub(crate) fn xano_side(conn: &Connection, f: &HistoryFilter) -> Result<Option<S
         args.extend(verbs.into_iter().map(SqlValue::Text));
     }
     if let Some(text) = f.endpoint_contains.as_deref().filter(|t| !t.is_empty()) {
-        clauses
-            .push("r.uri_id IN (SELECT id FROM request_uri WHERE uri LIKE ? ESCAPE '\\')".into());
-        args.push(SqlValue::Text(like_pattern(text)));
+        if text.chars().count() >= 3 {
+            // The trigram index finds the URIs containing the text without reading them all.
+            // A short list of them is written out, so SQLite reads just their rows; a long one
+            // stays a subquery.
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            let ids: Vec<i64> = conn
+                .prepare_cached(
+                    "SELECT rowid FROM request_uri_text WHERE request_uri_text MATCH ?1 LIMIT ?2",
+                )?
+                .query_map(rusqlite::params![phrase, INLINE_URIS as i64 + 1], |r| {
+                    r.get(0)
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            if ids.is_empty() {
+                clauses.push("0".into());
+            } else if ids.len() <= INLINE_URIS {
+                clauses.push(format!("r.uri_id IN ({})", placeholders(ids.len())));
+                args.extend(ids.into_iter().map(SqlValue::Integer));
+            } else {
+                clauses.push(
+                    "r.uri_id IN (SELECT rowid FROM request_uri_text WHERE request_uri_text MATCH ?)"
+                        .into(),
+                );
+                args.push(SqlValue::Text(phrase));
+            }
+        } else {
+            clauses.push(
+                "r.uri_id IN (SELECT id FROM request_uri WHERE uri LIKE ? ESCAPE '\\')".into(),
+            );
+            args.push(SqlValue::Text(like_pattern(text)));
+        }
     }
     if let Some(group) = f.api_group_id {
         clauses.push("r.api_group_id = ?".into());
@@ -408,35 +440,80 @@ const MCP_COLUMNS: &str = "'mcp' AS source, mcp.id AS id, mcp.at_ms AS at_ms, mc
      CAST(mcp.duration_ms AS REAL) AS duration_ms, NULL AS api_group_id, NULL AS query_id, \
      mcp.outcome AS outcome, 0 AS has_body, mcp.id AS tiebreak";
 
-/// The full SELECT of matching rows in order, with `LIMIT ? OFFSET ?` placeholders appended
-/// when `paged`; its arguments.
+/// Walk the sort index (instead of letting SQLite pick a selective index and sort) when the
+/// filter matches at least this many rows per row the page needs: the walk then visits at most
+/// 1/`WALK_RATIO` of the table, while the selective plan would sort more than that many rows.
+const WALK_RATIO: u64 = 100;
+
+/// The row ids of the Xano side in order (`LIMIT`/`OFFSET` appended by the caller).
+fn xano_ids_sql(x: &Side, f: &HistoryFilter, walk: bool) -> String {
+    let hint = match (walk, f.sort) {
+        (false, _) => "",
+        (true, SortKey::Time) => "INDEXED BY request_time",
+        (true, SortKey::Duration) => "INDEXED BY request_duration",
+    };
+    format!(
+        "SELECT r.row FROM request r {hint} WHERE {} ORDER BY {}",
+        x.where_sql,
+        order_sql(f, "r.at_ms", "r.duration_ms", "r.row")
+    )
+}
+
+/// The columns of the rows whose ids `ids_sql` selects (joined after paging, so only the page's
+/// rows are joined).
+fn xano_rows_sql(ids_sql: &str) -> String {
+    format!(
+        "SELECT {XANO_COLUMNS} FROM ({ids_sql}) p CROSS JOIN request r ON r.row = p.row \
+         CROSS JOIN sync_scope s ON s.id = r.scope_id CROSS JOIN endpoint e ON e.id = r.endpoint_id \
+         CROSS JOIN request_uri u ON u.id = r.uri_id"
+    )
+}
+
+/// The full SELECT of matching rows in order, with `LIMIT ? OFFSET ?` when `paged`; its
+/// arguments. `xano_total` (the Xano side's match count, when known) chooses the plan.
 pub(crate) fn rows_sql(
     conn: &Connection,
     f: &HistoryFilter,
     paged: bool,
+    xano_total: Option<u64>,
 ) -> Result<Option<(String, Vec<SqlValue>)>> {
     let xano = xano_side(conn, f)?;
     let mcp = mcp_side(f);
     let window = u64::from(f.limit) + u64::from(f.offset);
-    let (sql, mut args) = match (xano, mcp) {
-        (None, None) => return Ok(None),
-        (Some(x), None) => (
-            format!(
-                "SELECT {XANO_COLUMNS} FROM {XANO_JOINS} WHERE {} ORDER BY {}",
-                x.where_sql,
-                order_sql(f, "r.at_ms", "r.duration_ms", "r.row")
-            ),
-            x.args,
-        ),
-        (None, Some(m)) => (
-            format!(
-                "SELECT {MCP_COLUMNS} FROM {} WHERE {} ORDER BY {}",
+    let walk = paged && xano_total.is_some_and(|t| t >= WALK_RATIO.saturating_mul(window));
+    let xano_order = order_sql(f, "r.at_ms", "r.duration_ms", "r.row");
+    let mcp_order = order_sql(f, "mcp.at_ms", "mcp.duration_ms", "mcp.id");
+    let page_args = [
+        SqlValue::Integer(i64::from(f.limit)),
+        SqlValue::Integer(i64::from(f.offset)),
+    ];
+    Ok(match (xano, mcp) {
+        (None, None) => None,
+        (Some(x), None) => {
+            let mut ids = xano_ids_sql(&x, f, walk);
+            let mut args = x.args;
+            if paged {
+                ids.push_str(" LIMIT ? OFFSET ?");
+                args.extend(page_args);
+            }
+            Some((
+                format!("{} ORDER BY {xano_order}", xano_rows_sql(&ids)),
+                args,
+            ))
+        }
+        (None, Some(m)) => {
+            let mut sql = format!(
+                "SELECT {MCP_COLUMNS} FROM {} WHERE {} ORDER BY {mcp_order}",
                 mcp_from(),
-                m.where_sql,
-                order_sql(f, "mcp.at_ms", "mcp.duration_ms", "mcp.id")
-            ),
-            m.args,
-        ),
+                m.where_sql
+            );
+            let mut args = m.args;
+            if paged {
+                sql.push_str(" LIMIT ? OFFSET ?");
+                args.extend(page_args);
+            }
+            Some((sql, args))
+        }
         (Some(x), Some(m)) => {
             // Each side delivers at most the rows the page can need, already in order.
             let inner_limit = if paged {
@@ -444,49 +521,53 @@ pub(crate) fn rows_sql(
             } else {
                 String::new()
             };
-            let sql = format!(
-                "SELECT * FROM (SELECT {XANO_COLUMNS} FROM {XANO_JOINS} WHERE {} ORDER BY {}{inner_limit}) \
+            let mut sql = format!(
+                "SELECT * FROM ({} ORDER BY {xano_order}) \
                  UNION ALL \
-                 SELECT * FROM (SELECT {MCP_COLUMNS} FROM {} WHERE {} ORDER BY {}{inner_limit}) \
+                 SELECT * FROM (SELECT {MCP_COLUMNS} FROM {} WHERE {} ORDER BY {mcp_order}{inner_limit}) \
                  ORDER BY {}",
-                x.where_sql,
-                order_sql(f, "r.at_ms", "r.duration_ms", "r.row"),
+                xano_rows_sql(&format!("{}{inner_limit}", xano_ids_sql(&x, f, walk))),
                 mcp_from(),
                 m.where_sql,
-                order_sql(f, "mcp.at_ms", "mcp.duration_ms", "mcp.id"),
                 order_sql(f, "at_ms", "duration_ms", "source DESC, tiebreak"),
             );
             let mut args = x.args;
             args.extend(m.args);
-            (sql, args)
+            if paged {
+                sql.push_str(" LIMIT ? OFFSET ?");
+                args.extend(page_args);
+            }
+            Some((sql, args))
         }
-    };
-    let sql = if paged {
-        args.push(SqlValue::Integer(i64::from(f.limit)));
-        args.push(SqlValue::Integer(i64::from(f.offset)));
-        format!("{sql} LIMIT ? OFFSET ?")
-    } else {
-        sql
-    };
-    Ok(Some((sql, args)))
+    })
 }
 
-/// How many rows match, per side.
-fn count(conn: &Connection, f: &HistoryFilter) -> Result<u64> {
-    let mut total = 0i64;
+/// How many rows match on the Xano side and on the MCP side.
+fn count(conn: &Connection, f: &HistoryFilter) -> Result<(u64, u64)> {
+    let mut xano = 0i64;
+    let mut mcp = 0i64;
     if let Some(x) = xano_side(conn, f)? {
-        let sql = format!("SELECT count(*) FROM request r WHERE {}", x.where_sql);
-        total += conn
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(x.args), |r| r.get::<_, i64>(0))?;
+        if crate::rollup::eligible(f) {
+            let scopes = scopes(conn, f)?;
+            let counts = crate::rollup::class_counts(conn, &scopes, f, None)?;
+            xano = i64::try_from(counts.values().map(|c| c.total()).sum::<u64>()).unwrap_or(0);
+        } else {
+            let sql = format!("SELECT count(*) FROM request r WHERE {}", x.where_sql);
+            xano = conn
+                .prepare_cached(&sql)?
+                .query_row(params_from_iter(x.args), |r| r.get::<_, i64>(0))?;
+        }
     }
     if let Some(m) = mcp_side(f) {
         let sql = format!("SELECT count(*) FROM {} WHERE {}", mcp_from(), m.where_sql);
-        total += conn
+        mcp = conn
             .prepare_cached(&sql)?
             .query_row(params_from_iter(m.args), |r| r.get::<_, i64>(0))?;
     }
-    Ok(u64::try_from(total).unwrap_or(0))
+    Ok((
+        u64::try_from(xano).unwrap_or(0),
+        u64::try_from(mcp).unwrap_or(0),
+    ))
 }
 
 /// Streams every matching row (in the filter's order, ignoring limit and offset) to `each`.
@@ -495,7 +576,7 @@ pub(crate) fn for_each_row(
     f: &HistoryFilter,
     mut each: impl FnMut(&Connection, HistoryRow) -> Result<()>,
 ) -> Result<()> {
-    let Some((sql, args)) = rows_sql(conn, f, false)? else {
+    let Some((sql, args)) = rows_sql(conn, f, false, None)? else {
         return Ok(());
     };
     let mut stmt = conn.prepare(&sql)?;
@@ -549,8 +630,9 @@ impl HistoryStore {
     /// One page of history rows matching `filter`, and the number of matching rows.
     pub fn history_search(&self, filter: &HistoryFilter) -> Result<HistoryPage> {
         self.with_conn(|conn| {
-            let total = count(conn, filter)?;
-            let Some((sql, args)) = rows_sql(conn, filter, true)? else {
+            let (xano_total, mcp_total) = count(conn, filter)?;
+            let total = xano_total + mcp_total;
+            let Some((sql, args)) = rows_sql(conn, filter, true, Some(xano_total))? else {
                 return Ok(HistoryPage {
                     rows: Vec::new(),
                     total,
@@ -575,9 +657,7 @@ impl HistoryStore {
             let Some(scope) = crate::requests::scope_id(conn, workspace_id, branch, false)? else {
                 return Ok(None);
             };
-            let sql = format!(
-                "SELECT {XANO_COLUMNS} FROM {XANO_JOINS} WHERE r.scope_id = ?1 AND r.xano_id = ?2"
-            );
+            let sql = xano_rows_sql("SELECT row FROM request WHERE scope_id = ?1 AND xano_id = ?2");
             let row = match conn
                 .prepare_cached(&sql)?
                 .query_row(rusqlite::params![scope, xano_id], row_of)

@@ -62,6 +62,8 @@ impl HistoryStore {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Bounds the work of `PRAGMA optimize` (run after syncs) on large tables.
+        conn.pragma_update(None, "analysis_limit", 2000)?;
         migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -93,6 +95,15 @@ impl HistoryStore {
             }
             None => self.with_conn(f),
         }
+    }
+
+    /// Refreshes the query planner's statistics (SQLite `ANALYZE`, sampled). The sync does the
+    /// cheap form of this after each run; call it after a large [`HistoryStore::import_requests`].
+    pub fn optimize(&self) -> Result<()> {
+        self.with_conn(|c| {
+            c.execute_batch("PRAGMA optimize = 0x10002;")?;
+            Ok(())
+        })
     }
 
     /// The schema version of the open file (the number of the last migration applied).

@@ -43,19 +43,40 @@ impl Default for EngineOptions {
 type SchemaCache = HashMap<(i64, i64), (Instant, Vec<TableField>)>;
 
 /// Shared by every call of a server.
-#[derive(Debug)]
 pub struct Engine {
     client: XanoClient,
     pub options: EngineOptions,
+    /// The synced request history, when there is one.
+    pub history: Option<std::sync::Arc<dyn crate::local_history::LocalHistory>>,
     tables: Mutex<HashMap<i64, (Instant, Vec<Table>)>>,
     schemas: Mutex<SchemaCache>,
 }
 
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("client", &self.client)
+            .field("options", &self.options)
+            .field("local_history", &self.history.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Engine {
+    /// Reads request history from `history` when it covers the asked window.
+    pub fn with_history(
+        mut self,
+        history: std::sync::Arc<dyn crate::local_history::LocalHistory>,
+    ) -> Self {
+        self.history = Some(history);
+        self
+    }
+
     pub fn new(client: XanoClient, options: EngineOptions) -> Self {
         Self {
             client,
             options,
+            history: None,
             tables: Mutex::new(HashMap::new()),
             schemas: Mutex::new(HashMap::new()),
         }

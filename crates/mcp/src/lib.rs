@@ -20,6 +20,7 @@ pub mod error;
 pub mod forward;
 pub mod http;
 pub mod ids;
+pub mod local_history;
 pub mod policy;
 pub mod query;
 pub mod server;

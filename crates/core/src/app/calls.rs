@@ -2,10 +2,12 @@
 //! kept in memory for the dashboard and announced to the UI as it happens.
 //!
 //! It is the server's [`AuditSink`]: the policy hook hands it one [`AuditEvent`] per call,
-//! whatever the outcome. The long-term log is the history store's job (`crates/history`); this one
-//! holds the most recent [`RECENT_CALLS`] calls of this run.
+//! whatever the outcome. Each call also goes to the audit log in the history store (through
+//! [`crate::audit::AuditWriter`], shared with the CLI); this one holds the most recent
+//! [`RECENT_CALLS`] calls of this run for the dashboard.
 
 use super::AppEvent;
+use crate::audit::AuditWriter;
 use mcp::policy::{AuditEvent, AuditSink};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -69,19 +71,34 @@ pub struct CallLog {
     recent: Mutex<VecDeque<CallView>>,
     next_id: AtomicU32,
     events: broadcast::Sender<AppEvent>,
+    audit: Option<std::sync::Arc<AuditWriter>>,
 }
 
 impl CallLog {
-    pub(crate) fn new(events: broadcast::Sender<AppEvent>) -> Self {
+    pub(crate) fn new(
+        events: broadcast::Sender<AppEvent>,
+        audit: Option<std::sync::Arc<AuditWriter>>,
+    ) -> Self {
         Self {
             recent: Mutex::new(VecDeque::new()),
             next_id: AtomicU32::new(1),
             events,
+            audit,
+        }
+    }
+
+    /// Waits until every call so far is in the audit log (quitting).
+    pub fn flush(&self) {
+        if let Some(audit) = &self.audit {
+            audit.flush();
         }
     }
 
     /// Records a call and announces it; returns the record.
     pub fn push(&self, event: AuditEvent) -> CallView {
+        if let Some(audit) = &self.audit {
+            audit.record(event.clone());
+        }
         let outcome = match (&event.error, event.denied) {
             (None, _) => CallOutcome::Ok,
             (Some(_), true) => CallOutcome::Denied,

@@ -8,7 +8,7 @@
 //! removes is revoked, since no config uses it any more.
 //!
 //! Claude Desktop's entry runs `xano-mcp stdio --token-name <name>`: its token goes to the
-//! keychain, never into the file.
+//! keychain, never into the file, and the bridge forwards to this app's server when it runs.
 
 use super::error::{AppError, AppResult};
 use super::server::ServerState;
@@ -204,6 +204,12 @@ fn bridge(app: &AppState, token_name: &str) -> AppResult<StdioCommand> {
         message: "Claude Desktop starts the `xano-mcp` command, which was not found next to this app or on PATH. Reinstall the app (it ships `xano-mcp`), or put `xano-mcp` on your PATH, then try again.".to_owned(),
     })?;
     let mut cmd = StdioCommand::bridge(binary, token_name);
+    // The bridge forwards to this app's server when it answers on its port, so approvals and the
+    // audit log apply in one place (and the demo backend is reachable from Claude Desktop).
+    let port = server_port(app);
+    if port != mcp::http::DEFAULT_PORT {
+        cmd = cmd.with_env("XANO_MCP_PORT", port.to_string());
+    }
     if std::env::var_os(crate::paths::HOME_ENV).is_some_and(|v| !v.is_empty()) {
         cmd = cmd.with_env(
             crate::paths::HOME_ENV,
@@ -624,7 +630,7 @@ async fn apply_one(
                 Ok(plan) => plan,
                 Err(e) => {
                     if let Some(name) = &created {
-                        let _ = app.tokens.forget(name);
+                        super::live_check::drop_token(app, name);
                     }
                     return Err(e);
                 }
@@ -635,7 +641,7 @@ async fn apply_one(
         Ok(o) => o,
         Err(e) => {
             if let Some(name) = &created {
-                let _ = app.tokens.forget(name);
+                super::live_check::drop_token(app, name);
                 if let Ok(key) = SecretKey::local_token(name) {
                     let _ = app.cfg.vault.delete(&key).await;
                 }

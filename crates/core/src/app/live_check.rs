@@ -46,7 +46,7 @@ pub async fn live_check(app: &AppState) -> AppResult<LiveCheckView> {
             }));
         }
     };
-    let _ = app.tokens.forget(CHECK_TOKEN);
+    drop_token(app, CHECK_TOKEN);
     let now = now_ms();
     let (token, _) = app.tokens.create(
         &NewLocalToken {
@@ -61,8 +61,14 @@ pub async fn live_check(app: &AppState) -> AppResult<LiveCheckView> {
         now,
     )?;
     let result = call(&url, &token).await;
-    let _ = app.tokens.forget(CHECK_TOKEN);
+    drop_token(app, CHECK_TOKEN);
     result
+}
+
+/// Revokes and deletes a token (the store only deletes revoked ones).
+pub(crate) fn drop_token(app: &AppState, name: &str) {
+    let _ = app.tokens.revoke(name, now_ms());
+    let _ = app.tokens.forget(name);
 }
 
 async fn call(url: &str, token: &str) -> AppResult<LiveCheckView> {

@@ -134,12 +134,20 @@ impl AppState {
             .with_account_base(cfg.account_base.clone())
             .with_headless(cfg.headless.clone());
         let (events, _) = broadcast::channel(512);
+        // The audit log is shared with the CLI; without it the app still runs (dashboard only).
+        let audit = match history::HistoryStore::open(&cfg.paths.history_db()) {
+            Ok(store) => Some(crate::audit::AuditWriter::start(Arc::new(store))),
+            Err(e) => {
+                tracing::error!("the audit log cannot be opened, calls are not kept: {e}");
+                None
+            }
+        };
         let approvals = ApprovalBroker::new(Duration::from_secs(u64::from(
             settings.approval_timeout_secs,
         )));
         let status = ServerStatus::not_configured(settings.port);
         Ok(Arc::new(Self {
-            calls: Arc::new(CallLog::new(events.clone())),
+            calls: Arc::new(CallLog::new(events.clone(), audit)),
             cfg,
             setup,
             tokens,

@@ -137,6 +137,7 @@ pub async fn stop(app: &AppState) -> ServerStatus {
         sim.shutdown().await;
     }
     backend.engine = None;
+    app.calls.flush();
     let port = app.settings().port;
     set_status(
         app,

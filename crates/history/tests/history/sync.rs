@@ -71,9 +71,9 @@ async fn a_day_arrives_once_and_only_once_across_repeated_syncs() {
         all.rows.iter().map(|r| (r.id, r)).collect();
     for item in items.iter().chain(&sim.history(WS)) {
         let row = by_id[&item["id"].as_i64().expect("id")];
-        assert_eq!(row.at_ms, item_ms(&item));
-        assert!((row.duration_ms - item_duration_ms(&item)).abs() < 1e-9);
-        assert_eq!(i64::from(row.status), item_status(&item));
+        assert_eq!(row.at_ms, item_ms(item));
+        assert!((row.duration_ms - item_duration_ms(item)).abs() < 1e-9);
+        assert_eq!(i64::from(row.status), item_status(item));
         assert_eq!(row.verb, item["verb"].as_str().expect("verb"));
         assert_eq!(row.uri, item["uri"].as_str().expect("uri"));
         assert_eq!(row.api_group_id, item["api_id"].as_i64());

@@ -311,6 +311,28 @@ async fn scan(
     Ok((out, scanned))
 }
 
+/// The synced requests of `[start, end)` when the local store holds that whole window (an open
+/// start means "everything Xano has", which only Xano can answer).
+fn local_items(
+    engine: &Engine,
+    ws: i64,
+    start: Option<i64>,
+    end: Option<i64>,
+) -> Option<Vec<RequestHistoryItem>> {
+    let store = engine.history.as_ref()?;
+    let start = start?;
+    let end = end.unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp() * 1000 + 1);
+    store
+        .covers(ws, start, end)
+        .then(|| store.items(ws, start, end))
+}
+
+fn window_bounds(start: Option<&str>, end: Option<&str>) -> (Option<i64>, Option<i64>) {
+    let start = start.and_then(dates::parse).map(|d| d.epoch_ms);
+    let end = end.and_then(dates::parse).map(dates::end_bound);
+    (start, end)
+}
+
 fn group_filter(arg: Option<&IdArg>) -> ToolResult<Option<i64>> {
     arg.map(|g| g.numeric("api_group_id")).transpose()
 }
@@ -355,42 +377,57 @@ pub async fn get_request_history(engine: &Engine, cx: &CallCx, args: GetHistoryA
         .as_deref()
         .and_then(dates::parse)
         .map(|d| d.epoch_ms);
+    let (_, end_ms) = window_bounds(args.start_date.as_deref(), args.end_date.as_deref());
     let mut matched = Vec::new();
+    let mut source = "xano";
     let mut page = 1u32;
-    loop {
-        let q = HistoryQuery {
-            page: Some(page),
-            per_page: Some(HISTORY_PAGE),
-            apigroup_id: group,
-            query_id: endpoint,
-            include_output: args.include_output,
-        };
-        let batch: xano::MetaPage<RequestHistoryItem> =
-            cx.read(&client, &requests::request_history(ws, &q)).await?;
-        let past_start = start_ms.is_some_and(|s| {
-            batch
-                .items
-                .iter()
-                .any(|i| created_ms(i).is_some_and(|c| c < s))
-        });
-        let n = batch.items.len();
-        matched.extend(
-            batch
-                .items
-                .into_iter()
-                .filter(|i| range.matches(&eval_row(i))),
-        );
-        cx.progress(
-            f64::from(page * HISTORY_PAGE),
-            None,
-            format!("read {} pages", page),
-        );
-        if matched.len() as u64 > offset + u64::from(limit) && start_ms.is_none() {
-            break;
-        }
-        match batch.next_page {
-            Some(p) if p > page && n > 0 && !past_start && page < 400 => page = p,
-            _ => break,
+    if let Some(items) = local_items(engine, ws, start_ms, end_ms) {
+        source = "local";
+        matched = items
+            .into_iter()
+            .filter(|i| {
+                range.matches(&eval_row(i))
+                    && group.is_none_or(|g| i.api_id == Some(g))
+                    && endpoint.is_none_or(|e| i.query_id == Some(e))
+            })
+            .collect();
+    }
+    if source == "xano" {
+        loop {
+            let q = HistoryQuery {
+                page: Some(page),
+                per_page: Some(HISTORY_PAGE),
+                apigroup_id: group,
+                query_id: endpoint,
+                include_output: args.include_output,
+            };
+            let batch: xano::MetaPage<RequestHistoryItem> =
+                cx.read(&client, &requests::request_history(ws, &q)).await?;
+            let past_start = start_ms.is_some_and(|s| {
+                batch
+                    .items
+                    .iter()
+                    .any(|i| created_ms(i).is_some_and(|c| c < s))
+            });
+            let n = batch.items.len();
+            matched.extend(
+                batch
+                    .items
+                    .into_iter()
+                    .filter(|i| range.matches(&eval_row(i))),
+            );
+            cx.progress(
+                f64::from(page * HISTORY_PAGE),
+                None,
+                format!("read {} pages", page),
+            );
+            if matched.len() as u64 > offset + u64::from(limit) && start_ms.is_none() {
+                break;
+            }
+            match batch.next_page {
+                Some(p) if p > page && n > 0 && !past_start && page < 400 => page = p,
+                _ => break,
+            }
         }
     }
     let total = matched.len() as u64;
@@ -402,7 +439,7 @@ pub async fn get_request_history(engine: &Engine, cx: &CallCx, args: GetHistoryA
         .collect();
     let returned = items.len() as u64;
     Ok(json!({
-        "workspace_id": ws, "source": "xano", "items": items, "returned": returned, "offset": offset, "limit": limit,
+        "workspace_id": ws, "source": source, "items": items, "returned": returned, "offset": offset, "limit": limit,
         "total_in_window": if start_ms.is_some() { Some(total) } else { None },
         "next_offset": (offset + returned < total).then_some(offset + returned), "data_notice": UNTRUSTED_NOTICE,
     }))
@@ -493,7 +530,38 @@ pub async fn search_request_history(
         include_output: args.include_output,
         ..Default::default()
     };
-    let (items, scanned) = scan(engine, cx, ws, &base, &residual).await?;
+    let (start_ms, end_ms) = window_bounds(args.start_date.as_deref(), args.end_date.as_deref());
+    let (items, scanned, source) = match local_items(engine, ws, start_ms, end_ms) {
+        Some(all) => {
+            let scanned = all.len() as u64;
+            let mut hits: Vec<RequestHistoryItem> = all
+                .into_iter()
+                .filter(|i| {
+                    pred.matches(&eval_row(i)) && base.api_id.is_none_or(|g| i.api_id == Some(g))
+                })
+                .collect();
+            let key = |i: &RequestHistoryItem| {
+                if sort.0 == "duration" {
+                    i.duration
+                } else {
+                    created_ms(i).unwrap_or(0) as f64
+                }
+            };
+            hits.sort_by(|a, b| {
+                let o = key(a).total_cmp(&key(b));
+                if sort.1 == SortDirection::Desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+            (hits, scanned, "local")
+        }
+        None => {
+            let (items, scanned) = scan(engine, cx, ws, &base, &residual).await?;
+            (items, scanned, "xano")
+        }
+    };
     let total = items.len() as u64;
     let shown_items: Vec<Value> = items
         .iter()
@@ -504,7 +572,7 @@ pub async fn search_request_history(
     let returned = shown_items.len() as u64;
     Ok(json!({
         "workspace_id": ws,
-        "source": "xano",
+        "source": source,
         "items": shown_items,
         "returned": returned,
         "total": total,
@@ -655,7 +723,16 @@ pub async fn summarize_request_history(
         sort: Some(("created_at".into(), SortDirection::Desc)),
         ..Default::default()
     };
-    let (items, _) = scan(engine, cx, ws, &base, &residual).await?;
+    let local = local_items(engine, ws, Some(start), (end != i64::MAX).then_some(end));
+    let (items, source) = match local {
+        Some(all) => (
+            all.into_iter()
+                .filter(|i| base.api_id.is_none_or(|g| i.api_id == Some(g)))
+                .collect::<Vec<_>>(),
+            "local",
+        ),
+        None => (scan(engine, cx, ws, &base, &residual).await?.0, "xano"),
+    };
 
     struct Acc {
         count: u64,
@@ -719,7 +796,7 @@ pub async fn summarize_request_history(
     let errors = items.iter().filter(|i| i.status >= 400).count() as u64;
     Ok(json!({
         "workspace_id": ws,
-        "source": "xano",
+        "source": source,
         "window": { "start": dates::format_ms(start), "end": if end == i64::MAX { dates::format_ms(now_ms) } else { dates::format_ms(end) } },
         "requests": total,
         "errors": errors,

@@ -5,6 +5,7 @@
 mod approvals;
 mod dry_run;
 mod faults;
+mod local_history;
 mod properties;
 mod schemas;
 mod seed_examples;
