@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, all Rust tests, the UI type-check and unit
 # tests, the architecture gate (no engine crate may depend on tauri), the real keychain test, the
-# official MCP conformance suite, and the Python MCP SDK as a second client.
+# official MCP conformance suite, the Python MCP SDK as a second client, and the real desktop app
+# driven end to end under Xvfb.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -39,6 +40,9 @@ bash scripts/conformance.sh
 
 step "Python MCP SDK client against xano-mcp demo"
 bash scripts/python-client-test.sh
+
+step "end-to-end in the real app (Xvfb + tauri-driver + WebKitWebDriver)"
+bash scripts/e2e.sh
 
 echo
 echo "All checks passed."
