@@ -246,6 +246,13 @@ pub async fn sync(
             }
         }
 
+        if newest.is_none() && !is_last {
+            // Items whose times cannot be read (counted in `items_skipped`): nothing to store
+            // or claim from this page; the next one continues the chain.
+            tracing::warn!(page, "request history page without a readable created_at");
+            page += 1;
+            continue;
+        }
         let (Some(newest), Some(oldest)) = (newest, oldest) else {
             // An empty page: Xano has nothing more. Whatever the previous page proved reaches
             // the end now.

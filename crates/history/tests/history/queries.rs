@@ -230,6 +230,26 @@ async fn every_filter_matches_an_independent_selection() {
         &store,
         &items,
         &HistoryFilter {
+            endpoint_contains: Some("a\"b OR c*".into()),
+            ..base.clone()
+        },
+        |_| false,
+        "search syntax in the text is literal",
+    );
+    check(
+        &store,
+        &items,
+        &HistoryFilter {
+            endpoint_contains: Some("/{".into()),
+            ..base.clone()
+        },
+        |i| uri(i).contains("/{"),
+        "short text",
+    );
+    check(
+        &store,
+        &items,
+        &HistoryFilter {
             workspace_id: Some(999),
             ..base.clone()
         },

@@ -13,6 +13,13 @@ async fn a_day_arrives_once_and_only_once_across_repeated_syncs() {
     let items = sim.history(WS);
     assert!(items.len() > 2000, "the demo seed holds a day of history");
 
+    // The sync future can run on a multi-threaded runtime (spawned) when its callback can.
+    fn assert_send<T: Send>(_: &T) {}
+    let opts = options();
+    let future = history::sync(&store, &client, WS, None, &opts, |_| {});
+    assert_send(&future);
+    drop(future);
+
     let (report, progress) = sync_once(&store, &client, &options()).await;
     let report = report.expect("first sync");
     assert!(report.complete);
