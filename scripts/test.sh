@@ -17,10 +17,15 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "gate: no crate under crates/ depends on tauri"
-for manifest in crates/*/Cargo.toml; do
-  crate="$(basename "$(dirname "$manifest")")"
+engine_crates="$(cargo metadata --no-deps --format-version 1 | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["packages"]:
+    if "/crates/" in p["manifest_path"]:
+        print(p["name"])
+')"
+for crate in $engine_crates; do
   if cargo tree -q -p "$crate" -e normal --prefix none | grep -qE '^tauri(-[a-z-]+)? v'; then
-    echo "error: crates/$crate depends on tauri; engine crates must stay GUI-free (DESIGN §2)" >&2
+    echo "error: $crate (under crates/) depends on tauri; engine crates must stay GUI-free (DESIGN §2)" >&2
     exit 1
   fi
 done
