@@ -1,0 +1,171 @@
+//! Server variants for the breakdown ("where does the time go"): the same tool surface as
+//! `xano-mcp serve`, with one layer removed or one setting changed at a time, each run as a child
+//! process of this bench binary (`bench __serve-variant ...`) so it is measured exactly like the
+//! real server (its own process, its own `/proc` CPU and memory).
+//!
+//! These are measuring instruments for proposed engine changes, not alternative servers: the
+//! product is `xano-mcp`.
+
+use anyhow::{Context, Result};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt as _;
+use mcp::http::{Authenticator, FixedToken};
+use mcp::policy::{AuditSink, Caller, GrantHook};
+use mcp::{CallHook, Engine, EngineOptions, NoHook, XanoMcpServer};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use xano::{MetaBase, XanoClient, XanoToken};
+
+/// What a variant keeps of the real server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Variant {
+    /// Token database auth + grant policy, no audit log.
+    NoAudit,
+    /// Token database auth only (no policy hook, no audit).
+    AuthOnly,
+    /// A fixed in-memory token, no policy, no audit: transport + tools only.
+    Bare,
+    /// `Bare` with rmcp's completed-request cache kept 0 s instead of 60 s.
+    BareNoReplayCache,
+}
+
+impl Variant {
+    pub fn label(self) -> &'static str {
+        match self {
+            Variant::NoAudit => "no audit (token DB + policy)",
+            Variant::AuthOnly => "token DB auth only",
+            Variant::Bare => "bare (fixed token, no policy/audit)",
+            Variant::BareNoReplayCache => "bare + replay cache 0 s",
+        }
+    }
+
+    pub fn arg(self) -> &'static str {
+        match self {
+            Variant::NoAudit => "no-audit",
+            Variant::AuthOnly => "auth-only",
+            Variant::Bare => "bare",
+            Variant::BareNoReplayCache => "bare-no-replay-cache",
+        }
+    }
+}
+
+/// The environment variable carrying the fixed token of the bare variants.
+pub const FIXED_TOKEN_ENV: &str = "BENCH_FIXED_TOKEN";
+
+/// Runs a variant until SIGINT; prints `URL: ...` when listening.
+pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Result<()> {
+    let client = XanoClient::new(
+        MetaBase::parse(sim_url)?,
+        XanoToken::new(xano_sim::DEMO_TOKEN),
+    )?;
+    let engine = Arc::new(Engine::new(client, EngineOptions::default()));
+    let stop = CancellationToken::new();
+    let (addr, task) = match variant {
+        Variant::NoAudit | Variant::AuthOnly => {
+            let tokens = Arc::new(
+                vault::TokenStore::open(&home.join("tokens.sqlite3"))
+                    .context("open the token database")?,
+            );
+            let auth: Arc<dyn Authenticator> = tokens.clone();
+            if variant == Variant::NoAudit {
+                let hook = Arc::new(GrantHook::for_http(
+                    tokens,
+                    engine.clone(),
+                    None::<Arc<dyn AuditSink>>,
+                ));
+                start(engine, auth, move || hook.clone(), None, stop.clone()).await?
+            } else {
+                start(engine, auth, || Arc::new(NoHook), None, stop.clone()).await?
+            }
+        }
+        Variant::Bare | Variant::BareNoReplayCache => {
+            let token = std::env::var(FIXED_TOKEN_ENV)
+                .ok()
+                .filter(|t| !t.is_empty())
+                .context("BENCH_FIXED_TOKEN is not set")?;
+            let auth: Arc<dyn Authenticator> = Arc::new(FixedToken {
+                token,
+                caller: Caller { token_id: 1 },
+            });
+            let ttl = (variant == Variant::BareNoReplayCache).then_some(Duration::ZERO);
+            start(engine, auth, || Arc::new(NoHook), ttl, stop.clone()).await?
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "URL: http://{addr}/mcp")?;
+    out.flush()?;
+    drop(out);
+    tokio::signal::ctrl_c().await.ok();
+    stop.cancel();
+    let _ = task.await;
+    Ok(())
+}
+
+/// `mcp::http::serve`'s composition (loopback, Origin validation, body cap, bearer check,
+/// TCP_NODELAY) with the completed-request cache TTL as a knob.
+async fn start<H: CallHook>(
+    engine: Arc<Engine>,
+    auth: Arc<dyn Authenticator>,
+    make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
+    completed_cache_ttl: Option<Duration>,
+    stop: CancellationToken,
+) -> Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
+    let mut sessions = LocalSessionManager::default();
+    if let Some(ttl) = completed_cache_ttl {
+        sessions.session_config.completed_cache_ttl = ttl;
+    }
+    let config = StreamableHttpServerConfig::default()
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(mcp::http::MAX_BODY_BYTES)
+        .with_cancellation_token(stop.child_token());
+    let service = StreamableHttpService::new(
+        move || Ok(XanoMcpServer::with_hook(engine.clone(), make_hook())),
+        Arc::new(sessions),
+        config,
+    );
+    let app = axum::Router::new()
+        .nest_service("/mcp", service)
+        .layer(axum::middleware::from_fn_with_state(auth, require_bearer));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await;
+    });
+    Ok((addr, task))
+}
+
+async fn require_bearer(
+    State(auth): State<Arc<dyn Authenticator>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let given = request
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    match (!given.is_empty())
+        .then(|| auth.authenticate(given))
+        .flatten()
+    {
+        Some(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        None => http::StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
