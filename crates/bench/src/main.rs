@@ -58,6 +58,10 @@ enum Command {
         /// Where the JSON report goes (default bench/results/soak-latest.json).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Diagnosis: soak a server variant built into the bench instead of `xano-mcp serve`
+        /// (e.g. `full-no-replay-cache` to see the memory effect of that change).
+        #[arg(long, value_enum)]
+        variant: Option<bench::variants::Variant>,
     },
     /// (internal) A server variant for the breakdown; prints `URL: ...`, stops on SIGINT.
     #[command(name = "__serve-variant", hide = true)]
@@ -125,6 +129,7 @@ async fn run_cli(cli: Cli) -> Result<bool> {
             disconnectors,
             seed,
             out,
+            variant,
         }) => {
             let out = out.unwrap_or_else(|| results_dir().join("soak-latest.json"));
             let report = soak::soak(SoakOptions {
@@ -135,6 +140,7 @@ async fn run_cli(cli: Cli) -> Result<bool> {
                 out: out.clone(),
                 server_bin: cli.server_bin,
                 no_build: cli.no_build,
+                variant,
             })
             .await?;
             println!("{}", soak::render(&report));

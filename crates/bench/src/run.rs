@@ -586,13 +586,13 @@ async fn filter_phase(
 
 /// The servers of the breakdown: the real one (home on disk, home on tmpfs) and the variants.
 #[derive(Debug, Clone, Copy)]
-enum Subject {
+pub enum Subject {
     Real { tmpfs: bool },
     Variant(Variant),
 }
 
 impl Subject {
-    fn label(self) -> String {
+    pub fn label(self) -> String {
         match self {
             Subject::Real { tmpfs: false } => "xano-mcp serve (home on disk)".to_owned(),
             Subject::Real { tmpfs: true } => "xano-mcp serve (home on tmpfs)".to_owned(),
@@ -601,7 +601,8 @@ impl Subject {
     }
 }
 
-async fn start_subject(
+/// Starts a server of the breakdown (or of a diagnostic soak); returns it, its token and its home.
+pub async fn start_subject(
     subject: Subject,
     bin: &std::path::Path,
     fx: &Fixture,
@@ -622,7 +623,10 @@ async fn start_subject(
                 Variant::Bare | Variant::BareNoReplayCache => {
                     format!("bench-fixed-{:016x}", fastrand::u64(..))
                 }
-                Variant::NoAudit | Variant::AuthOnly => home.create_token(bin, "bench").await?,
+                Variant::Full
+                | Variant::FullNoReplayCache
+                | Variant::NoAudit
+                | Variant::AuthOnly => home.create_token(bin, "bench").await?,
             };
             let exe = std::env::current_exe().context("the bench executable")?;
             let mut cmd = home.command(&exe);
@@ -649,10 +653,10 @@ async fn breakdown_phase(
     }
     subjects.extend(
         [
+            Variant::FullNoReplayCache,
             Variant::NoAudit,
             Variant::AuthOnly,
             Variant::Bare,
-            Variant::BareNoReplayCache,
         ]
         .map(Subject::Variant),
     );

@@ -22,8 +22,10 @@
 //! 4. memory flat: RSS after the run is at most 3x the RSS after the warm-up (reported either way).
 
 use crate::fixture::Fixture;
+use crate::run::{Subject, start_subject};
+use crate::variants::Variant;
 use crate::mcp_http::{self, Answer, McpHttp};
-use crate::server::{self, Server, ServerHome};
+use crate::server;
 use crate::stats::round;
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
@@ -44,6 +46,8 @@ pub struct SoakOptions {
     pub out: PathBuf,
     pub server_bin: Option<PathBuf>,
     pub no_build: bool,
+    /// Soak a server variant instead of `xano-mcp serve` (diagnosis; see `variants`).
+    pub variant: Option<Variant>,
 }
 
 /// How the calls of the clients that stayed were answered.
@@ -94,6 +98,8 @@ pub struct StopUnderLoad {
 #[derive(Debug, Clone, Serialize)]
 pub struct SoakReport {
     pub generated_at: String,
+    /// `xano-mcp serve`, or the variant soaked instead.
+    pub server: String,
     pub machine: crate::machine::Machine,
     pub calls: u64,
     pub clients: usize,
@@ -189,9 +195,9 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
         customers: fx.customers,
         inserts,
     });
-    let home = ServerHome::new()?;
-    let token = home.create_token(&bin, "soak").await?;
-    let mut server = Server::start(&bin, &home, &fx.meta_url(), xano_sim::DEMO_TOKEN).await?;
+    let subject = subject_of(options.variant);
+    let (mut server, token, home) = start_subject(subject, &bin, &fx).await?;
+    let audited = audited(options.variant);
     let url = server.url().to_owned();
     let rss_after_start_kb = server.memory().map(|m| m.rss_kb);
     eprintln!(
@@ -281,7 +287,7 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
     let expected_max = expected_min + disconnects.uncertain;
     let settle_started = Instant::now();
     let mut last = (u64::MAX, Instant::now());
-    while settle_started.elapsed() < Duration::from_secs(60) {
+    while audited && settle_started.elapsed() < Duration::from_secs(60) {
         let n = count_audit(&home.history_db()).unwrap_or(0);
         if n != last.0 {
             last = (n, Instant::now());
@@ -294,10 +300,14 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
     let alive_before_stop = server.is_running();
     let server_log = server.log();
     let exit = server.interrupt(Duration::from_secs(30)).await;
-    let audit_records = count_audit(&home.history_db())?;
+    let audit_records = if audited {
+        count_audit(&home.history_db())?
+    } else {
+        0
+    };
 
     // A second server, stopped while 64 clients have calls in flight.
-    let stop_under_load = stop_under_load(&bin, &fx, &ids, options.clients).await;
+    let stop_under_load = stop_under_load(subject, &bin, &fx, &ids, options.clients).await;
 
     let mut invariants = Vec::new();
     let exit_ok = matches!(&exit, Ok(s) if s.success());
@@ -322,7 +332,7 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
     });
     invariants.push(Invariant {
         name: "no audit record lost (graceful stop)".to_owned(),
-        held: (expected_min..=expected_max).contains(&audit_records),
+        held: !audited || (expected_min..=expected_max).contains(&audit_records),
         detail: format!(
             "{audit_records} records; expected {expected_min}..={expected_max} ({answered_calls} answered calls, {} accepted then dropped, {} dropped at a random moment)",
             disconnects.after_accept, disconnects.uncertain
@@ -332,8 +342,7 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
         Ok(s) => invariants.push(Invariant {
             name: "stop under load: clean exit, every answered call audited".to_owned(),
             held: s.exit_status == "exit status: 0"
-                && s.audit_records >= s.answered
-                && s.audit_records <= s.sent,
+                && (!audited || (s.audit_records >= s.answered && s.audit_records <= s.sent)),
             detail: format!(
                 "{} sent, {} answered, {} cut by the stop, {} audit records, {} after {:.0} ms",
                 s.sent, s.answered, s.cut, s.audit_records, s.exit_status, s.stop_ms
@@ -374,6 +383,7 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         machine,
+        server: subject.label(),
         calls: options.calls,
         clients: options.clients,
         disconnectors: options.disconnectors,
@@ -407,6 +417,22 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
     std::fs::write(&options.out, serde_json::to_string_pretty(&report)? + "\n")
         .with_context(|| format!("write {}", options.out.display()))?;
     Ok(report)
+}
+
+fn subject_of(variant: Option<Variant>) -> Subject {
+    variant.map_or(Subject::Real { tmpfs: false }, Subject::Variant)
+}
+
+fn variant_of(subject: Subject) -> Option<Variant> {
+    match subject {
+        Subject::Variant(v) => Some(v),
+        Subject::Real { .. } => None,
+    }
+}
+
+/// Whether the server under test keeps an audit log (variants without one skip that invariant).
+fn audited(variant: Option<Variant>) -> bool {
+    matches!(variant, None | Some(Variant::Full | Variant::FullNoReplayCache))
 }
 
 fn kb(v: Option<u64>) -> String {
@@ -518,6 +544,7 @@ async fn disconnecting_client(
 /// A second server with sim latency 20-60 ms, 64 clients in a closed loop, SIGINT after a short
 /// while: the server must exit 0 and every call a client saw answered must be in the audit log.
 async fn stop_under_load(
+    subject: Subject,
     bin: &Path,
     fx: &Fixture,
     ids: &Ids,
@@ -527,9 +554,7 @@ async fn stop_under_load(
         latency: Some((Duration::from_millis(20), Duration::from_millis(60))),
         ..FaultConfig::none()
     });
-    let home = ServerHome::new()?;
-    let token = home.create_token(bin, "stop").await?;
-    let server = Server::start(bin, &home, &fx.meta_url(), xano_sim::DEMO_TOKEN).await?;
+    let (server, token, home) = start_subject(subject, bin, fx).await?;
     let url = server.url().to_owned();
     let sent = Arc::new(AtomicU64::new(0));
     let answered = Arc::new(AtomicU64::new(0));
@@ -573,7 +598,11 @@ async fn stop_under_load(
         sent,
         answered,
         cut: sent - answered,
-        audit_records: count_audit(&home.history_db())?,
+        audit_records: if audited(variant_of(subject)) {
+            count_audit(&home.history_db())?
+        } else {
+            0
+        },
         exit_status: match exit {
             Ok(s) => s.to_string(),
             Err(e) => format!("{e:#}"),
@@ -588,8 +617,8 @@ pub fn render(r: &SoakReport) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Soak: {} calls over {} clients (+{} disconnecting), faults {}; {:.1} s on {} cores ({})",
-        r.calls, r.clients, r.disconnectors, r.faults, r.seconds, r.machine.cores, r.machine.cpu_model
+        "Soak of {}: {} calls over {} clients (+{} disconnecting), faults {}; {:.1} s on {} cores ({})",
+        r.server, r.calls, r.clients, r.disconnectors, r.faults, r.seconds, r.machine.cores, r.machine.cpu_model
     );
     let _ = writeln!(
         s,

@@ -26,6 +26,10 @@ use xano::{MetaBase, XanoClient, XanoToken};
 /// What a variant keeps of the real server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Variant {
+    /// The composition of `xano-mcp serve` (token database, grant policy, audit log), built here.
+    Full,
+    /// `Full` with rmcp's completed-request replay cache kept 0 s instead of 60 s.
+    FullNoReplayCache,
     /// Token database auth + grant policy, no audit log.
     NoAudit,
     /// Token database auth only (no policy hook, no audit).
@@ -39,6 +43,8 @@ pub enum Variant {
 impl Variant {
     pub fn label(self) -> &'static str {
         match self {
+            Variant::Full => "same as xano-mcp serve, built in bench",
+            Variant::FullNoReplayCache => "xano-mcp serve + replay cache 0 s",
             Variant::NoAudit => "no audit (token DB + policy)",
             Variant::AuthOnly => "token DB auth only",
             Variant::Bare => "bare (fixed token, no policy/audit)",
@@ -48,6 +54,8 @@ impl Variant {
 
     pub fn arg(self) -> &'static str {
         match self {
+            Variant::Full => "full",
+            Variant::FullNoReplayCache => "full-no-replay-cache",
             Variant::NoAudit => "no-audit",
             Variant::AuthOnly => "auth-only",
             Variant::Bare => "bare",
@@ -67,7 +75,26 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
     )?;
     let engine = Arc::new(Engine::new(client, EngineOptions::default()));
     let stop = CancellationToken::new();
+    let mut audit_writer = None;
     let (addr, task) = match variant {
+        Variant::Full | Variant::FullNoReplayCache => {
+            let tokens = Arc::new(
+                vault::TokenStore::open(&home.join("tokens.sqlite3"))
+                    .context("open the token database")?,
+            );
+            let store = history::HistoryStore::open(&home.join("history.sqlite3"))
+                .context("open the audit log")?;
+            let audit = core_api::audit::AuditWriter::start(Arc::new(store));
+            audit_writer = Some(audit.clone());
+            let hook = Arc::new(GrantHook::for_http(
+                tokens.clone(),
+                engine.clone(),
+                Some(audit as Arc<dyn AuditSink>),
+            ));
+            let auth: Arc<dyn Authenticator> = tokens;
+            let ttl = (variant == Variant::FullNoReplayCache).then_some(Duration::ZERO);
+            start(engine, auth, move || hook.clone(), ttl, stop.clone()).await?
+        }
         Variant::NoAudit | Variant::AuthOnly => {
             let tokens = Arc::new(
                 vault::TokenStore::open(&home.join("tokens.sqlite3"))
@@ -105,6 +132,10 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
     tokio::signal::ctrl_c().await.ok();
     stop.cancel();
     let _ = task.await;
+    // As `xano-mcp serve` does: store every queued audit record before exiting.
+    if let Some(audit) = audit_writer {
+        audit.close();
+    }
     Ok(())
 }
 
