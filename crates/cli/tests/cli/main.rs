@@ -134,7 +134,9 @@ async fn http_refuses_what_it_must() {
         "x".repeat(5 * 1024 * 1024)
     );
     // The server answers 413 and closes; the client may see either, never a success.
-    match http
+    // Its own client, so the closed connection never goes back to the pool the
+    // requests below reuse (a reused half-closed socket reads as IncompleteMessage).
+    match reqwest::Client::new()
         .post(&demo.url)
         .bearer_auth(&demo.token)
         .header("Accept", "application/json, text/event-stream")
