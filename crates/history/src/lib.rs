@@ -17,6 +17,8 @@
 //!   charts ([`HistoryStore::requests_over_time`], [`HistoryStore::endpoint_latency`], ...) and the
 //!   exports ([`HistoryStore::export_csv`], [`HistoryStore::export_json`]), over Xano requests, our
 //!   MCP calls, or both.
+//! - MCP calls link to the synced requests they caused ([`HistoryStore::requests_of_call`],
+//!   [`HistoryStore::call_of_request`]) by workspace, verb, path and time.
 //! - [`HistoryStore::covers`] says whether a window of time is held completely, so the MCP tools
 //!   can answer from the store or go to Xano.
 //!
@@ -28,6 +30,7 @@ mod charts;
 mod endpoint;
 mod error;
 mod export;
+mod link;
 pub mod mask;
 mod requests;
 mod rollup;
@@ -47,6 +50,7 @@ pub use charts::{
 pub use endpoint::{endpoint_pattern, format_time_ms, xano_time_ms};
 pub use error::{Error, Result};
 pub use export::ExportOptions;
+pub use link::LINK_SLACK_MS;
 pub use mask::MASK;
 pub use requests::{
     CoverageWindow, DEFAULT_REQUEST_RETENTION_DAYS, LATE_ARRIVAL_MARGIN_MS,
