@@ -8,6 +8,8 @@
 //!   levels in plain words.
 //! - [`client_configs`]: AI client states, plans with diffs, apply/repair/remove.
 //! - [`live_check`]: one real MCP call through the running server.
+//! - [`history`]: the History page (synced Xano requests beside our calls) and its background
+//!   sync job.
 //! - [`tokens`], [`playground`], [`approvals`], [`dashboard`], [`settings`].
 //!
 //! Events for the UI (server state, new calls, approvals) go out on one broadcast channel
@@ -23,6 +25,7 @@ pub mod calls;
 pub mod client_configs;
 pub mod dashboard;
 mod error;
+pub mod history;
 pub mod live_check;
 pub mod playground;
 pub mod server;
@@ -60,6 +63,9 @@ pub struct AppConfig {
     pub headless: Headless,
     /// The `xano-mcp` binary Claude Desktop's stdio entry runs, when found.
     pub xano_mcp_binary: Option<PathBuf>,
+    /// Where history exports are written: the user's Downloads folder, or `exports/` in the
+    /// engine home when `XANO_MCP_HOME` is set (tests, demos) or there is no Downloads folder.
+    pub exports_dir: PathBuf,
 }
 
 impl AppConfig {
@@ -69,7 +75,14 @@ impl AppConfig {
         let paths = Paths::from_env().map_err(|e| AppError::storage(e.to_string()))?;
         let layout = clients::HomeLayout::from_env()?;
         let binary = find_xano_mcp(&layout);
+        let exports_dir = if std::env::var_os(crate::paths::HOME_ENV).is_some() {
+            None
+        } else {
+            directories::UserDirs::new().and_then(|d| d.download_dir().map(PathBuf::from))
+        }
+        .unwrap_or_else(|| paths.home().join("exports"));
         Ok(Self {
+            exports_dir,
             paths,
             vault: Vault::os_keychain(),
             clients: layout,
@@ -100,7 +113,12 @@ pub enum AppEvent {
     Server(ServerStatus),
     Call(CallView),
     ApprovalRequested(approvals::ApprovalView),
-    ApprovalResolved { id: u32, outcome: String },
+    ApprovalResolved {
+        id: u32,
+        outcome: String,
+    },
+    /// A workspace's history sync started, moved on a page, or ended.
+    HistorySync(history::WorkspaceSyncView),
 }
 
 /// The context of every app use case. Cheap to share behind an `Arc`.
@@ -116,6 +134,9 @@ pub struct AppState {
     pub(crate) calls: Arc<CallLog>,
     pub(crate) approvals: Arc<ApprovalBroker>,
     pub(crate) plans: Mutex<client_configs::PlanBook>,
+    /// The history database (audit log and synced requests); `None` if it cannot be opened.
+    pub(crate) history: Option<Arc<::history::HistoryStore>>,
+    pub(crate) sync: history::SyncRunner,
     forwarding: AtomicBool,
 }
 
@@ -135,13 +156,14 @@ impl AppState {
             .with_headless(cfg.headless.clone());
         let (events, _) = broadcast::channel(512);
         // The audit log is shared with the CLI; without it the app still runs (dashboard only).
-        let audit = match history::HistoryStore::open(&cfg.paths.history_db()) {
-            Ok(store) => Some(crate::audit::AuditWriter::start(Arc::new(store))),
+        let store = match ::history::HistoryStore::open(&cfg.paths.history_db()) {
+            Ok(store) => Some(Arc::new(store)),
             Err(e) => {
                 tracing::error!("the audit log cannot be opened, calls are not kept: {e}");
                 None
             }
         };
+        let audit = store.clone().map(crate::audit::AuditWriter::start);
         let approvals = ApprovalBroker::new(Duration::from_secs(u64::from(
             settings.approval_timeout_secs,
         )));
@@ -157,6 +179,8 @@ impl AppState {
             events,
             approvals,
             plans: Mutex::new(client_configs::PlanBook::default()),
+            history: store,
+            sync: history::SyncRunner::default(),
             forwarding: AtomicBool::new(false),
         }))
     }

@@ -127,8 +127,9 @@ pub async fn restart(app: &Arc<AppState>) -> AppResult<ServerStatus> {
     Ok(serve(app, &mut backend).await)
 }
 
-/// Stops the server and the demo backend (quitting).
+/// Stops the history sync, the server and the demo backend (quitting).
 pub async fn stop(app: &AppState) -> ServerStatus {
+    super::history::stop_sync_job(app).await;
     let mut backend = app.backend.lock().await;
     if let Some(server) = backend.server.take() {
         server.shutdown().await;
@@ -197,7 +198,10 @@ pub(crate) async fn switch_backend(app: &Arc<AppState>, demo: bool) -> AppResult
         backend.engine = Some(Arc::new(Engine::new(client, options)));
         backend.kind = Some(BackendKind::Xano);
     }
-    Ok(serve(app, &mut backend).await)
+    let status = serve(app, &mut backend).await;
+    // A new backend has its own history: sync it now.
+    app.sync.wake();
+    Ok(status)
 }
 
 fn engine_options(app: &AppState) -> EngineOptions {

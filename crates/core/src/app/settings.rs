@@ -21,8 +21,11 @@ pub struct EngineSettings {
     pub port: u16,
     /// Largest tool result sent to an AI app, in kilobytes.
     pub output_cap_kb: u32,
-    /// Days the call log is kept.
+    /// Days the synced request history is kept (older requests are removed after each sync).
     pub retention_days: u32,
+    /// Keep the headers and bodies of synced requests (secrets masked). Off by default.
+    #[serde(default)]
+    pub history_bodies: bool,
     /// Calls per minute for new access tokens.
     pub rate_limit_per_minute: u32,
     /// Seconds an approval waits before the call is denied.
@@ -39,6 +42,7 @@ impl Default for EngineSettings {
             port: mcp::http::DEFAULT_PORT,
             output_cap_kb: 100,
             retention_days: 30,
+            history_bodies: false,
             rate_limit_per_minute: mcp::policy::DEFAULT_RATE_PER_MINUTE,
             approval_timeout_secs: 120,
             demo_mode: false,
@@ -240,6 +244,11 @@ pub async fn update(
         )));
     // The output cap lives in the engine: rebuild it; a new port only needs the server restarted.
     // Either way a failure shows as the server's state, not as a failed save.
+    if next.retention_days != before.retention_days || next.history_bodies != before.history_bodies
+    {
+        // Retention applies at the end of a sync: run one now.
+        app.sync.wake();
+    }
     if next.output_cap_kb != before.output_cap_kb {
         super::server::start(app).await;
     } else if next.port != before.port {
