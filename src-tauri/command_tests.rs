@@ -50,6 +50,12 @@ const COMMANDS: &[&str] = &[
     "prefs_set",
     "autostart_get",
     "autostart_set",
+    "history_search",
+    "history_detail",
+    "history_charts",
+    "history_export",
+    "history_sync_status",
+    "history_sync_now",
 ];
 
 struct Harness {
@@ -91,6 +97,7 @@ impl Harness {
             account_base: xano::MetaBase::parse(&sim.meta_url()).expect("meta url"),
             headless: Headless::none(),
             xano_mcp_binary: Some(binary),
+            exports_dir: dir.path().join("downloads"),
         };
         let state = AppState::open(cfg).expect("app state");
         let builder = commands::builder_for::<MockRuntime>();
@@ -173,6 +180,7 @@ fn every_command_works_through_the_mock_runtime() {
     approvals_wait_for_the_user(&Harness::new(&seen, 0));
     real_account_wizard(&Harness::new(&seen, 0));
     settings_prefs_and_autostart(&Harness::new(&seen, 0));
+    history_page(&Harness::new(&seen, 0));
     a_taken_port_is_a_state(&seen);
     let seen = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let all: BTreeSet<String> = COMMANDS.iter().map(|c| (*c).to_owned()).collect();
@@ -596,6 +604,51 @@ fn settings_prefs_and_autostart(h: &Harness) {
     assert_eq!(h.ok("autostart_get", json!({})), json!(false));
     assert_eq!(h.ok("autostart_set", json!({"enabled": true})), json!(true));
     assert_eq!(h.ok("autostart_get", json!({})), json!(true));
+}
+
+/// The History page's commands over the demo: our playground call shows in the timeline, its
+/// detail is masked, the export is a file in the exports folder, the sync state answers.
+fn history_page(h: &Harness) {
+    let status = h.ok("history_sync_status", json!({}));
+    assert_eq!(status["retentionDays"], 30);
+    h.ok("wizard_start_demo", json!({}));
+    h.ok(
+        "playground_run",
+        json!({"tool": "listWorkspaces", "args": {}}),
+    );
+    let query = json!({"source": "mcp", "sort": "newest"});
+    let page = h.ok(
+        "history_search",
+        json!({"query": query, "offset": 0, "limit": 50}),
+    );
+    assert_eq!(page["total"], 1, "{page}");
+    let row = &page["rows"][0];
+    assert_eq!(row["verb"], "MCP");
+    assert_eq!(row["uri"], "listWorkspaces");
+    let detail = h.ok(
+        "history_detail",
+        json!({"row": {"source": "mcp", "id": row["id"], "workspaceId": null, "branch": null}}),
+    );
+    assert_eq!(detail["row"]["key"], row["key"]);
+    assert!(detail["curl"].is_null());
+    let gone = h.err(
+        "history_detail",
+        json!({"row": {"source": "xano", "id": 1, "workspaceId": 1, "branch": null}}),
+    );
+    assert_eq!(gone["code"], "InvalidInput");
+    let charts = h.ok("history_charts", json!({"query": query}));
+    assert_eq!(charts["total"], 1);
+    let export = h.ok("history_export", json!({"query": query, "format": "csv"}));
+    assert_eq!(export["rows"], 1);
+    let text = std::fs::read_to_string(export["path"].as_str().expect("path")).expect("file");
+    assert!(text.contains("listWorkspaces"), "{text}");
+    let bad = h.err(
+        "history_search",
+        json!({"query": {"statusClasses": ["6xx"]}, "offset": 0, "limit": 10}),
+    );
+    assert!(bad.is_string() || bad.is_object(), "{bad}");
+    let now = h.ok("history_sync_now", json!({}));
+    assert!(now["workspaces"].is_array());
 }
 
 fn a_taken_port_is_a_state(seen: &Arc<Mutex<BTreeSet<String>>>) {

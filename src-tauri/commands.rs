@@ -5,11 +5,17 @@
 //! `core_api::app` (or the shell's preference store). Errors are one [`AppError`] with a
 //! closed set of codes.
 
-use crate::events::{ApprovalRequested, ApprovalResolved, CallRecorded, ServerChanged};
+use crate::events::{
+    ApprovalRequested, ApprovalResolved, CallRecorded, HistorySyncChanged, ServerChanged,
+};
 use crate::shell::Shell;
 use core_api::app::approvals::{ApprovalView, Decision};
 use core_api::app::client_configs::{self, ApplyView, ClientView, PlanInput, PlanView};
 use core_api::app::dashboard::{self, DashboardView};
+use core_api::app::history::{
+    self, ExportFormat, ExportView, HistoryChartsView, HistoryDetailView, HistoryPageView,
+    HistoryQuery, HistoryRowRef, HistorySyncView,
+};
 use core_api::app::live_check::{self, LiveCheckView};
 use core_api::app::playground::{self, PreviewView, RunView, ToolInfo};
 use core_api::app::settings::{self, SettingsView};
@@ -276,6 +282,53 @@ pub fn autostart_set(shell: State<'_, Shell>, enabled: bool) -> Res<bool> {
     shell.login.set_enabled(enabled).map(|()| enabled)
 }
 
+/// One page of the history table (rows `offset..offset + limit`).
+#[tauri::command]
+#[specta::specta]
+pub fn history_search(
+    app: App<'_>,
+    query: HistoryQuery,
+    offset: u32,
+    limit: u32,
+) -> Res<HistoryPageView> {
+    history::search(&app, &query, offset, limit)
+}
+
+/// The detail pane of one history row (masked, with a cURL line without secrets).
+#[tauri::command]
+#[specta::specta]
+pub fn history_detail(app: App<'_>, row: HistoryRowRef) -> Res<HistoryDetailView> {
+    history::detail(&app, &row)
+}
+
+/// The history charts of the filtered rows.
+#[tauri::command]
+#[specta::specta]
+pub fn history_charts(app: App<'_>, query: HistoryQuery) -> Res<HistoryChartsView> {
+    history::charts(&app, &query)
+}
+
+/// Exports the filtered history rows to a file in the Downloads folder.
+#[tauri::command]
+#[specta::specta]
+pub fn history_export(app: App<'_>, query: HistoryQuery, format: ExportFormat) -> Res<ExportView> {
+    history::export(&app, &query, format)
+}
+
+/// The request-history sync of every workspace.
+#[tauri::command]
+#[specta::specta]
+pub fn history_sync_status(app: App<'_>) -> Res<HistorySyncView> {
+    history::sync_status(&app)
+}
+
+/// Syncs the request history now.
+#[tauri::command]
+#[specta::specta]
+pub fn history_sync_now(app: App<'_>) -> Res<HistorySyncView> {
+    history::sync_now(&app)
+}
+
 /// Every command, for any runtime (the app's and the tests' mock runtime).
 macro_rules! all_commands {
     () => {
@@ -312,6 +365,12 @@ macro_rules! all_commands {
             prefs_set,
             autostart_get,
             autostart_set,
+            history_search,
+            history_detail,
+            history_charts,
+            history_export,
+            history_sync_status,
+            history_sync_now,
         ]
     };
 }
@@ -324,7 +383,8 @@ pub fn builder_for<R: tauri::Runtime>() -> Builder<R> {
             ServerChanged,
             CallRecorded,
             ApprovalRequested,
-            ApprovalResolved
+            ApprovalResolved,
+            HistorySyncChanged
         ])
         // Ids and unix-millisecond times are i64; all of ours stay far below 2^53.
         .dangerously_cast_bigints_to_number()

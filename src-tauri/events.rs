@@ -3,6 +3,7 @@
 //! hidden).
 
 use core_api::app::approvals::ApprovalView;
+use core_api::app::history::WorkspaceSyncView;
 use core_api::app::{AppEvent, AppState, CallView, ServerStatus};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -32,6 +33,10 @@ pub struct ApprovalResolved {
     pub outcome: String,
 }
 
+/// A workspace's request-history sync started, moved on a page, or ended.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct HistorySyncChanged(pub WorkspaceSyncView);
+
 /// Forwards the engine's events to the UI until the app ends. Call after `mount_events`.
 pub fn forward<R: Runtime>(app: AppHandle<R>, state: Arc<AppState>) {
     let mut rx = state.subscribe();
@@ -58,6 +63,7 @@ fn deliver<R: Runtime>(app: &AppHandle<R>, event: AppEvent) {
             ApprovalRequested(request).emit(app)
         }
         AppEvent::ApprovalResolved { id, outcome } => ApprovalResolved { id, outcome }.emit(app),
+        AppEvent::HistorySync(sync) => HistorySyncChanged(sync).emit(app),
     };
     if let Err(e) = sent {
         eprintln!("xano-mcp-desktop: could not send an event to the window: {e}");

@@ -2,7 +2,7 @@
 //! is a one-line adapter into `core_api::app` (DESIGN §2). Nothing here holds business logic.
 //!
 //! Lifecycle: one instance at a time (a second launch focuses the first window); the MCP server
-//! starts with the app; closing the window hides it and the server keeps running behind the tray
+//! and the request-history sync start with the app; closing the window hides it and the server keeps running behind the tray
 //! icon; Quit in the tray stops the server and ends the app.
 
 #[cfg(test)]
@@ -12,7 +12,7 @@ pub mod events;
 pub mod shell;
 pub mod tray;
 
-use core_api::app::{AppConfig, AppState, server};
+use core_api::app::{AppConfig, AppState, history, server};
 use std::sync::Arc;
 use tauri::{Manager, WindowEvent};
 
@@ -51,6 +51,8 @@ pub fn run() {
             let state = started.clone();
             tauri::async_runtime::spawn(async move {
                 server::start(&state).await;
+                // Request history: synced now and every few minutes; stopped by `server::stop`.
+                history::start_sync_job(&state);
             });
             Ok(())
         })

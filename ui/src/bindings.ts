@@ -69,6 +69,18 @@ export const commands = {
 	autostartGet: () => typedError<boolean, AppError>(__TAURI_INVOKE("autostart_get")),
 	/**  Turns start-at-login on or off. */
 	autostartSet: (enabled: boolean) => typedError<boolean, AppError>(__TAURI_INVOKE("autostart_set", { enabled })),
+	/**  One page of the history table (rows `offset..offset + limit`). */
+	historySearch: (query: HistoryQuery, offset: number, limit: number) => typedError<HistoryPageView, AppError>(__TAURI_INVOKE("history_search", { query, offset, limit })),
+	/**  The detail pane of one history row (masked, with a cURL line without secrets). */
+	historyDetail: (row: HistoryRowRef) => typedError<HistoryDetailView, AppError>(__TAURI_INVOKE("history_detail", { row })),
+	/**  The history charts of the filtered rows. */
+	historyCharts: (query: HistoryQuery) => typedError<HistoryChartsView, AppError>(__TAURI_INVOKE("history_charts", { query })),
+	/**  Exports the filtered history rows to a file in the Downloads folder. */
+	historyExport: (query: HistoryQuery, format: ExportFormat) => typedError<ExportView, AppError>(__TAURI_INVOKE("history_export", { query, format })),
+	/**  The request-history sync of every workspace. */
+	historySyncStatus: () => typedError<HistorySyncView, AppError>(__TAURI_INVOKE("history_sync_status")),
+	/**  Syncs the request history now. */
+	historySyncNow: () => typedError<HistorySyncView, AppError>(__TAURI_INVOKE("history_sync_now")),
 };
 
 /** Events */
@@ -76,6 +88,7 @@ export const events = {
 	approvalRequested: makeEvent<ApprovalRequested, ApprovalRequested>("approval-requested"),
 	approvalResolved: makeEvent<ApprovalResolved, ApprovalResolved>("approval-resolved"),
 	callRecorded: makeEvent<CallRecorded, CallRecorded>("call-recorded"),
+	historySyncChanged: makeEvent<HistorySyncChanged, HistorySyncChanged>("history-sync-changed"),
 	serverChanged: makeEvent<ServerChanged, ServerChanged>("server-changed"),
 };
 
@@ -313,14 +326,25 @@ export type Decision = "approve" |
 /**  Approve this call and similar ones (same token, tool, workspace, table) for 10 minutes. */
 "approve_similar" | "deny";
 
+/**  One endpoint of the slowest-endpoints chart. */
+export type EndpointView = {
+	endpoint: string,
+	count: number,
+	errors: number,
+	p50Ms: number | null,
+	p95Ms: number | null,
+};
+
 /**  What the MCP server and the engine do. Field docs are what the settings page shows. */
 export type EngineSettings = {
 	/**  The MCP server's port on 127.0.0.1 (0 = any free port, for tests). */
 	port: number,
 	/**  Largest tool result sent to an AI app, in kilobytes. */
 	outputCapKb: number,
-	/**  Days the call log is kept. */
+	/**  Days the synced request history is kept (older requests are removed after each sync). */
 	retentionDays: number,
+	/**  Keep the headers and bodies of synced requests (secrets masked). Off by default. */
+	historyBodies?: boolean,
 	/**  Calls per minute for new access tokens. */
 	rateLimitPerMinute: number,
 	/**  Seconds an approval waits before the call is denied. */
@@ -331,6 +355,136 @@ export type EngineSettings = {
 	setupDone: boolean,
 };
 
+/**  The export file format. */
+export type ExportFormat = "csv" | "json";
+
+/**  A finished export. */
+export type ExportView = {
+	/**  The file written. */
+	path: string,
+	fileName: string,
+	rows: number,
+	bytes: number,
+	/**  The start of the file. */
+	preview: string,
+};
+
+/**  The charts of the filtered rows. */
+export type HistoryChartsView = {
+	bucketMs: number,
+	requests: StatusBucketView[],
+	latency: LatencyBucketView[],
+	slowest: EndpointView[],
+	total: number,
+	/**  Share of failed requests (4xx and 5xx), 0..1. */
+	errorRate: number | null,
+};
+
+/**  The detail pane: everything masked. */
+export type HistoryDetailView = {
+	row: HistoryRowView,
+	requestHeaders: Value | null,
+	responseHeaders: Value | null,
+	/**  The request's input, or the call's arguments (summarised). */
+	input: Value | null,
+	output: Value | null,
+	/**  For our calls: what went wrong. */
+	errorMessage: string | null,
+	/**  For our calls: who called (app and access token names). */
+	caller: string | null,
+	/**  The request as a `curl` command, without secrets (Xano requests only). */
+	curl: string | null,
+	/**  The Xano requests this call caused, or the MCP call that caused this request. */
+	linked: HistoryRowView[],
+	/**  Why headers or bodies are missing, in words. */
+	note: string | null,
+};
+
+/**  One page of rows and how many match in all. */
+export type HistoryPageView = {
+	rows: HistoryRowView[],
+	total: number,
+	offset: number,
+};
+
+/**  The page's filters. Status classes and codes combine with OR; everything else with AND. */
+export type HistoryQuery = {
+	workspaceId?: number | null,
+	/**  Epoch ms, inclusive. */
+	sinceMs?: number | null,
+	/**  Epoch ms, exclusive. */
+	untilMs?: number | null,
+	statusClasses?: StatusClassView[],
+	statuses?: number[],
+	/**  `GET`, `POST`, ... (`MCP` = our calls). */
+	verbs?: string[],
+	/**  Text the address (or tool name) contains. */
+	text?: string | null,
+	minDurationMs?: number | null,
+	apiGroupId?: number | null,
+	source?: HistorySourceView,
+	sort?: HistorySortView,
+};
+
+/**  Which row the detail pane shows. */
+export type HistoryRowRef = {
+	source: HistorySourceView,
+	id: number,
+	workspaceId: number | null,
+	branch: string | null,
+};
+
+/**  One row of the table. */
+export type HistoryRowView = {
+	/**  Unique in the page: `x:<workspace>:<branch>:<id>` or `m:<id>`. */
+	key: string,
+	source: HistorySourceView,
+	/**  Xano's request id, or our call record's id. */
+	id: number,
+	atMs: number,
+	workspaceId: number | null,
+	branch: string | null,
+	/**  `GET`, ... or `MCP`. */
+	verb: string,
+	/**  The address (masked), or the tool name. */
+	uri: string,
+	/**  `GET /api:x/orders/{id}`, or `MCP toolName`. */
+	endpoint: string,
+	status: number,
+	durationMs: number | null,
+	apiGroupId: number | null,
+	/**  For our calls: `ok`, `denied`, `failed` or `previewed`. */
+	outcome: string | null,
+	/**  Headers and bodies are stored for this request. */
+	hasBody: boolean,
+};
+
+/**  The column the table is sorted by. */
+export type HistorySortView = "newest" | "oldest" | "slowest";
+
+/**  Which rows the page shows. */
+export type HistorySourceView = 
+/**  Xano's request history (synced). */
+"xano" | 
+/**  Our MCP tool calls. */
+"mcp" | 
+/**  Both, in one timeline. */
+"both";
+
+/**  A workspace's request-history sync started, moved on a page, or ended. */
+export type HistorySyncChanged = WorkspaceSyncView;
+
+/**  The sync of every workspace. */
+export type HistorySyncView = {
+	workspaces: WorkspaceSyncView[],
+	/**  A problem that stopped every workspace (no backend, Xano unreachable), with what to do. */
+	problem: string | null,
+	/**  When the next automatic sync runs (epoch ms), if one is planned. */
+	nextRunMs: number | null,
+	/**  Days of history kept (the retention setting). */
+	retentionDays: number,
+};
+
 /**  An instance to pick. */
 export type InstanceView = {
 	name: string,
@@ -338,6 +492,14 @@ export type InstanceView = {
 	label: string,
 	/**  The Metadata API base, e.g. `https://x1.n7.xano.io/api:meta`. */
 	metaApi: string,
+};
+
+/**  Latency in one time bucket. */
+export type LatencyBucketView = {
+	startMs: number,
+	count: number,
+	p50Ms: number | null,
+	p95Ms: number | null,
 };
 
 /**  What the check saw. */
@@ -509,6 +671,28 @@ export type SettingsView = {
 	activeProfile: string | null,
 };
 
+/**  Requests in one time bucket, by status class. */
+export type StatusBucketView = {
+	startMs: number,
+	ok: number,
+	redirect: number,
+	clientError: number,
+	serverError: number,
+};
+
+/**  An HTTP status class filter. */
+export type StatusClassView = "2xx" | "3xx" | "4xx" | "5xx";
+
+/**  Progress of a running sync. */
+export type SyncProgressView = {
+	pages: number,
+	itemsSeen: number,
+	itemsNew: number,
+	/**  How far back the run has come (epoch ms). */
+	oldestReachedMs: number | null,
+	newestMs: number | null,
+};
+
 /**  The colour theme. */
 export type Theme = "light" | "dark" | 
 /**  Follow the operating system. */
@@ -569,6 +753,25 @@ export type UiPrefs = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  The sync of one workspace (live branch). */
+export type WorkspaceSyncView = {
+	workspaceId: number,
+	workspaceName: string | null,
+	branch: string | null,
+	/**  A sync is running now; see `progress`. */
+	running: boolean,
+	progress: SyncProgressView | null,
+	lastAttemptMs: number | null,
+	lastSuccessMs: number | null,
+	/**  The last failure, in words, with what to do (masked). */
+	lastError: string | null,
+	lastErrorAtMs: number | null,
+	/**  Requests kept locally. */
+	items: number,
+	oldestMs: number | null,
+	newestMs: number | null,
+};
 
 /**  A workspace and its branches. */
 export type WorkspaceView = {
