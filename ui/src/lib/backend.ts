@@ -17,6 +17,16 @@ import {
   type DashboardView,
   type Decision,
   type EngineSettings,
+  type ExportFormat,
+  type ExportView,
+  type HistoryChartsView,
+  type HistoryDetailView,
+  type HistoryPageView,
+  type HistoryQuery,
+  type HistoryRowRef,
+  type HistoryRowView,
+  type HistorySyncView,
+  type WorkspaceSyncView,
   type InstanceView,
   type LiveCheckView,
   type NewTokenInput,
@@ -48,6 +58,16 @@ export type {
   DashboardView,
   Decision,
   EngineSettings,
+  ExportFormat,
+  ExportView,
+  HistoryChartsView,
+  HistoryDetailView,
+  HistoryPageView,
+  HistoryQuery,
+  HistoryRowRef,
+  HistoryRowView,
+  HistorySyncView,
+  WorkspaceSyncView,
   InstanceView,
   LiveCheckView,
   NewTokenInput,
@@ -116,6 +136,12 @@ export interface Api {
   setPrefs(prefs: UiPrefs): Promise<UiPrefs>;
   autostart(): Promise<boolean>;
   setAutostart(enabled: boolean): Promise<boolean>;
+  historySearch(query: HistoryQuery, offset: number, limit: number): Promise<HistoryPageView>;
+  historyDetail(row: HistoryRowRef): Promise<HistoryDetailView>;
+  historyCharts(query: HistoryQuery): Promise<HistoryChartsView>;
+  historyExport(query: HistoryQuery, format: ExportFormat): Promise<ExportView>;
+  historySyncStatus(): Promise<HistorySyncView>;
+  historySyncNow(): Promise<HistorySyncView>;
 }
 
 const tauriApi: Api = {
@@ -151,6 +177,12 @@ const tauriApi: Api = {
   setPrefs: (prefs) => unwrap(commands.prefsSet(prefs)),
   autostart: () => unwrap(commands.autostartGet()),
   setAutostart: (enabled) => unwrap(commands.autostartSet(enabled)),
+  historySearch: (query, offset, limit) => unwrap(commands.historySearch(query, offset, limit)),
+  historyDetail: (row) => unwrap(commands.historyDetail(row)),
+  historyCharts: (query) => unwrap(commands.historyCharts(query)),
+  historyExport: (query, format) => unwrap(commands.historyExport(query, format)),
+  historySyncStatus: () => unwrap(commands.historySyncStatus()),
+  historySyncNow: () => unwrap(commands.historySyncNow()),
 };
 
 /** True when the page runs inside the Tauri webview (and not in a plain browser tab). */
@@ -188,4 +220,9 @@ export function onApprovalsChanged(cb: () => void): Promise<Unlisten> {
         b();
       },
   );
+}
+
+/** Calls `cb` when a workspace's history sync starts, moves on, or ends. */
+export function onHistorySync(cb: (s: WorkspaceSyncView) => void): Promise<Unlisten> {
+  return insideTauri() ? events.historySyncChanged.listen((e) => cb(e.payload)) : Promise.resolve(() => {});
 }

@@ -2,6 +2,7 @@
 // held in memory, so every page can be looked at and clicked through without the Rust side.
 // It is never used inside the app.
 import type { Api, BackendError as BackendErrorType } from "./backend";
+import { fakeHistory } from "./history/fakeHistory";
 import type {
   AccountView,
   ApprovalView,
@@ -21,6 +22,7 @@ let settings: EngineSettings = {
   port: 7717,
   outputCapKb: 100,
   retentionDays: 30,
+  historyBodies: false,
   rateLimitPerMinute: 240,
   approvalTimeoutSecs: 120,
   demoMode: false,
@@ -217,4 +219,10 @@ export const fakeApi: Api = {
   setPrefs: async (next) => (prefs = next),
   autostart: async () => autostart,
   setAutostart: async (enabled) => (autostart = enabled),
+  historySearch: fakeHistory.search,
+  historyDetail: fakeHistory.detail,
+  historyCharts: fakeHistory.charts,
+  historyExport: fakeHistory.export,
+  historySyncStatus: fakeHistory.syncStatus,
+  historySyncNow: fakeHistory.syncStatus,
 };
