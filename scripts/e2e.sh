@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the real desktop app (issue 7): builds Xano MCP Desktop with its UI embedded,
 # then drives it under Xvfb through WebDriver (tauri-driver + WebKitWebDriver + Python selenium):
-# the wizard in demo mode (keyboard only), client configs, tokens, the playground and approvals.
+# the wizard in demo mode (keyboard only), client configs, tokens, the playground, approvals and
+# the request history (sync, errors filter, masked detail, CSV export).
 # Screenshots of every page go to e2e-artifacts/; the main ones are copied to docs/screenshots/.
 #
 # Isolation: the app runs with HOME, XDG_* and XANO_MCP_HOME in a temp folder (the fake home has
@@ -76,7 +77,7 @@ env -i \
 
 shots="$root/docs/screenshots"
 mkdir -p "$shots"
-for name in 03-wizard-access 05-wizard-review 06-wizard-live-check 08-dashboard 10-tokens 11-playground-preview 12-playground-run 13-approval-pending 15-ai-apps; do
+for name in 03-wizard-access 05-wizard-review 06-wizard-live-check 08-dashboard 10-tokens 11-playground-preview 12-playground-run 13-approval-pending 15-ai-apps 19-history 20-history-errors 21-history-detail; do
   [ -f "$artifacts/$name.png" ] && cp "$artifacts/$name.png" "$shots/$name.png"
 done
 

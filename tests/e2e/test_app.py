@@ -10,6 +10,9 @@ What it checks (issue 7 acceptance):
 - the playground previews a write (exact Xano request shown) and runs a read (result + audit record);
 - approvals: an MCP client's write waits until Approve is clicked and then succeeds; a second one
   is denied and the client gets the denial;
+- history (issue 8): the demo's request log syncs by itself; the errors filter (a chip) leaves
+  only failures, our MCP calls are marked; a row's detail is masked (no token or Authorization
+  value) with a cURL line without secrets; the CSV export holds exactly the filtered rows;
 - a screenshot of every page goes to $E2E_ARTIFACTS.
 """
 
@@ -427,6 +430,73 @@ def run(driver):
         shot(driver, "18-dashboard-after")
 
     check("every page renders", other_pages)
+
+    def history():
+        import csv as csvlib
+        import re
+
+        nav(driver, "history")
+        wait_text(driver, '[data-test="sync-workspace"]', "Up to date", 180)
+        css(driver, '[data-test="history-row"] [data-test="row-status"]', 60)
+        total = css(driver, '[data-test="history-total"]').text
+        assert int(total.split()[0].replace(",", "")) > 3000, total
+        shot(driver, "19-history")
+
+        css(driver, '[data-test="only-errors"]').click()
+        wait_text(driver, '[data-test="chip"]', "Server errors (5xx)")
+
+        def only_errors(d):
+            cells = d.find_elements(By.CSS_SELECTOR, '[data-test="history-row"] [data-test="row-status"]')
+            if not cells:
+                return False
+            texts = [c.text.strip() for c in cells]
+            ok = all((t.isdigit() and int(t) >= 400) or t in ("Denied", "Failed") for t in texts)
+            return texts if ok else False
+
+        statuses = WebDriverWait(driver, 30).until(only_errors)
+        log(f"error rows on screen: {len(statuses)}")
+        # The denied MCP call of the approvals check is in the same timeline, marked.
+        rows = driver.find_elements(By.CSS_SELECTOR, '[data-test="history-row"]')
+        assert len(rows) < 80, f"the table renders a window, not every row ({len(rows)})"
+        driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="mcp"]').click()
+        wait_text(driver, '[data-test="history-row"]', "AI call", 30)
+        driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="both"]').click()
+        shot(driver, "20-history-errors")
+
+        # A Xano request's detail: headers and input masked, cURL without secrets.
+        driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="xano"]').click()
+        WebDriverWait(driver, 30).until(only_errors)
+        row = WebDriverWait(driver, 30).until(
+            lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, '[data-test="history-row"]') if "AI call" not in r.text and r.text.strip()), False)
+        )
+        row.click()
+        pane = css(driver, '[data-test="history-detail"]', 30)
+        curl = css(driver, '[data-test="curl"]').text
+        assert curl.startswith("curl -X"), curl
+        text = pane.text
+        for secret in ("sim_demo_token", state.get("token") or "xmcp_never", "Bearer ey"):
+            assert secret not in text, f"{secret} shown in the detail pane"
+        for line in re.findall(r"(?i)authorization:\s*([^\"\n]*)", text):
+            assert line.strip() in ("[masked]", "[redacted]", "Bearer YOUR_TOKEN", "") or "masked" in line, f"an Authorization value is shown: {line}"
+        assert "sim_demo_token" not in driver.page_source
+        shot(driver, "21-history-detail")
+
+        css(driver, '[data-test="export-csv"]').click()
+        done = css(driver, '[data-test="export-done"]', 60).text
+        m = re.match(r"Saved ([\d,]+) rows? to (.+)$", done)
+        assert m, done
+        n = int(m.group(1).replace(",", ""))
+        path = m.group(2).strip()
+        assert path.startswith(os.environ["XANO_MCP_HOME"]), path
+        with open(path, newline="", encoding="utf-8") as f:
+            body = f.read()
+        lines = list(csvlib.DictReader(body.splitlines()))
+        assert len(lines) == n and n > 0, (len(lines), n)
+        assert all(int(r["status"]) >= 400 and r["source"] == "xano" for r in lines), "only the filtered rows"
+        assert "sim_demo_token" not in body and "Bearer ey" not in body
+        log(f"exported {n} error rows to {path}")
+
+    check("history: sync, errors chip, masked detail, CSV export", history)
 
 
 if __name__ == "__main__":
