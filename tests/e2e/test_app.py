@@ -221,7 +221,13 @@ def run(driver):
     state = {}
 
     # The first run opens the wizard.
-    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return location.hash") == "#/wizard")
+    try:
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script("return location.hash") == "#/wizard")
+    except Exception:
+        # Keep what the window showed, to tell a UI crash from a slow start.
+        with open(os.path.join(ARTIFACTS, "start-page.html"), "w", encoding="utf-8") as f:
+            f.write(driver.execute_script("return location.href + '\\n' + document.documentElement.outerHTML"))
+        raise
     css(driver, "#wizard-title")
     time.sleep(1)
     shot(driver, "01-wizard-welcome")
