@@ -446,6 +446,10 @@ def run(driver):
         css(driver, '[data-test="history-row"] [data-test="row-status"]', 60)
         total = css(driver, '[data-test="history-total"]').text
         assert int(total.split()[0].replace(",", "")) > 3000, total
+        driver.execute_script("document.getElementById('charts-h')?.scrollIntoView()")
+        time.sleep(1)
+        for el in driver.find_elements(By.CSS_SELECTOR, '[data-test="chart-error"]'):
+            log(f"chart not drawn: {el.get_attribute('title')}")
         shot(driver, "19-history")
 
         css(driver, '[data-test="only-errors"]').click()
@@ -467,6 +471,8 @@ def run(driver):
         driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="mcp"]').click()
         wait_text(driver, '[data-test="history-row"]', "AI call", 30)
         driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="both"]').click()
+        WebDriverWait(driver, 30).until(only_errors)
+        driver.execute_script("document.getElementById('table-h')?.scrollIntoView()")
         shot(driver, "20-history-errors")
 
         # A Xano request's detail: headers and input masked, cURL without secrets.
@@ -482,9 +488,10 @@ def run(driver):
         text = pane.text
         for secret in ("sim_demo_token", state.get("token") or "xmcp_never", "Bearer ey"):
             assert secret not in text, f"{secret} shown in the detail pane"
-        for line in re.findall(r"(?i)authorization:\s*([^\"\n]*)", text):
+        for line in re.findall(r"(?i)authorization:\s*([^\"'\n]*)", text):
             assert line.strip() in ("[masked]", "[redacted]", "Bearer YOUR_TOKEN", "") or "masked" in line, f"an Authorization value is shown: {line}"
         assert "sim_demo_token" not in driver.page_source
+        driver.execute_script("arguments[0].scrollIntoView()", pane)
         shot(driver, "21-history-detail")
 
         css(driver, '[data-test="export-csv"]').click()
