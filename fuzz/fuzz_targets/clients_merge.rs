@@ -37,17 +37,28 @@ fn spec() -> EntrySpec {
         .with_token(clients::BearerToken::new(
             "xmcp_zN_wFM1sVqApLWrew4sYkPQ_f2essj57VlJY4TdxUtg",
         ))
-        .with_stdio(StdioCommand::bridge("/opt/xano-mcp/bin/xano-mcp", "claude-desktop"))
+        .with_stdio(StdioCommand::bridge(
+            "/opt/xano-mcp/bin/xano-mcp",
+            "claude-desktop",
+        ))
 }
 
 fn run(layout: &HomeLayout, client: Client, scope: &Scope, path: &PathBuf, action: Action) {
     let before = fs::read(path).ok();
     let Ok(plan) = clients::plan(layout, client, scope, &spec(), action) else {
-        assert_eq!(fs::read(path).ok(), before, "a refused plan changed the file");
+        assert_eq!(
+            fs::read(path).ok(),
+            before,
+            "a refused plan changed the file"
+        );
         return;
     };
     if clients::apply(&plan).is_err() {
-        assert_eq!(fs::read(path).ok(), before, "a failed apply changed the file");
+        assert_eq!(
+            fs::read(path).ok(),
+            before,
+            "a failed apply changed the file"
+        );
         return;
     }
     let after = fs::read(path).unwrap_or_default();
@@ -56,7 +67,7 @@ fn run(layout: &HomeLayout, client: Client, scope: &Scope, path: &PathBuf, actio
     }
     let text = String::from_utf8(after.clone()).expect("we wrote UTF-8");
     assert!(
-        jsonc_parser::parse_to_serde_value::<Value>(&text, &Default::default()).is_ok(),
+        jsonc_parser::cst::CstRootNode::parse(&text, &Default::default()).is_ok(),
         "{client} {scope}: wrote a file that does not parse:\n{text}"
     );
     if before

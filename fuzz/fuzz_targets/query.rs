@@ -29,8 +29,22 @@ fn columns() -> &'static Columns {
 fn rows() -> &'static [Map<String, Value>] {
     static R: OnceLock<Vec<Map<String, Value>>> = OnceLock::new();
     R.get_or_init(|| {
-        let names = [json!("a"), json!("ab"), json!("B"), json!(""), Value::Null, json!(3)];
-        let scores = [json!(-1), json!(0), json!(1.5), json!(2), Value::Null, json!("2")];
+        let names = [
+            json!("a"),
+            json!("ab"),
+            json!("B"),
+            json!(""),
+            Value::Null,
+            json!(3),
+        ];
+        let scores = [
+            json!(-1),
+            json!(0),
+            json!(1.5),
+            json!(2),
+            Value::Null,
+            json!("2"),
+        ];
         let flags = [json!(true), json!(false), Value::Null];
         let times = [json!(1_704_067_200_000_i64), json!(0), Value::Null];
         let days = [json!("2024-01-01"), json!("2023-12-31"), Value::Null];
@@ -92,7 +106,13 @@ fn check(pred: &Predicate) {
         let mut fold = true;
         for (i, c) in pushed.iter().enumerate() {
             let m = holds(c, row);
-            fold = if i == 0 { m } else if c.or { fold || m } else { fold && m };
+            fold = if i == 0 {
+                m
+            } else if c.or {
+                fold || m
+            } else {
+                fold && m
+            };
         }
         let local = residual.matches(row);
         assert_eq!(direct, by_runs && local, "runs: {pred:?} on {row:?}");

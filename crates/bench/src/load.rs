@@ -252,8 +252,8 @@ pub async fn run(cell: &Cell, server_pid: Option<u32>) -> Result<CellResult> {
                 // Closed loop: the calls that ran inside the window. Paced: every call scheduled
                 // inside the window, however late it finished (an overloaded server shows as
                 // latency, not as missing calls).
-                let counted = scheduled >= measure_from
-                    && (interval.is_some() || done <= measure_to);
+                let counted =
+                    scheduled >= measure_from && (interval.is_some() || done <= measure_to);
                 if counted {
                     latencies.push(done - scheduled);
                     last_done = last_done.max(done);
@@ -310,10 +310,7 @@ pub async fn run(cell: &Cell, server_pid: Option<u32>) -> Result<CellResult> {
         mode: cell.target.mode(),
         clients: cell.clients,
         load: match cell.interval {
-            Some(iv) => format!(
-                "paced {:.0}/s",
-                cell.clients as f64 / iv.as_secs_f64()
-            ),
+            Some(iv) => format!("paced {:.0}/s", cell.clients as f64 / iv.as_secs_f64()),
             None => "closed-loop".to_owned(),
         },
         calls,
@@ -326,4 +323,3 @@ pub async fn run(cell: &Cell, server_pid: Option<u32>) -> Result<CellResult> {
         first_error,
     })
 }
-

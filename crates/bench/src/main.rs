@@ -52,6 +52,10 @@ enum Command {
         /// Extra clients that drop their connection mid-call.
         #[arg(long, default_value_t = 8)]
         disconnectors: usize,
+        /// A disconnecting client abandons its session (never closes it) on one drop in this
+        /// many; 0 = never.
+        #[arg(long, default_value_t = 4)]
+        abandon_one_in: u8,
         /// Seed of the injected faults.
         #[arg(long, default_value_t = 9)]
         seed: u64,
@@ -127,6 +131,7 @@ async fn run_cli(cli: Cli) -> Result<bool> {
             calls,
             clients,
             disconnectors,
+            abandon_one_in,
             seed,
             out,
             variant,
@@ -141,6 +146,7 @@ async fn run_cli(cli: Cli) -> Result<bool> {
                 server_bin: cli.server_bin,
                 no_build: cli.no_build,
                 variant,
+                abandon_one_in,
             })
             .await?;
             println!("{}", soak::render(&report));

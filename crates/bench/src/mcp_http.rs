@@ -25,7 +25,13 @@ pub enum Answer {
 
 impl Answer {
     pub fn is_ok(&self) -> bool {
-        matches!(self, Answer::Result { is_error: false, .. })
+        matches!(
+            self,
+            Answer::Result {
+                is_error: false,
+                ..
+            }
+        )
     }
 
     /// The structured content of a result.
@@ -147,7 +153,7 @@ impl McpHttp {
         if message.get("result").is_none() {
             bail!("initialize was refused: {message}");
         }
-        let mut me = Self {
+        let me = Self {
             http,
             url: url.to_owned(),
             auth,
@@ -162,7 +168,6 @@ impl McpHttp {
         if resp.status() != reqwest::StatusCode::ACCEPTED {
             bail!("notifications/initialized: HTTP {}", resp.status());
         }
-        me.next_id = 1;
         Ok(me)
     }
 
@@ -185,7 +190,11 @@ impl McpHttp {
 
     /// The request builder of the next `tools/call`, and its id (for callers that manage the
     /// response themselves, e.g. to disconnect mid-call).
-    pub fn tool_request(&mut self, name: &str, arguments: &Value) -> (u64, reqwest::RequestBuilder) {
+    pub fn tool_request(
+        &mut self,
+        name: &str,
+        arguments: &Value,
+    ) -> (u64, reqwest::RequestBuilder) {
         let http = self.http.clone();
         self.tool_request_via(&http, name, arguments)
     }

@@ -204,7 +204,9 @@ impl Server {
             .stderr(Stdio::from(file))
             .spawn()
             .with_context(|| format!("could not start {}", bin.display()))?;
-        let pid = child.id().ok_or_else(|| anyhow!("the server exited at once"))?;
+        let pid = child
+            .id()
+            .ok_or_else(|| anyhow!("the server exited at once"))?;
         let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
         let mut lines = BufReader::new(stdout).lines();
         let url = tokio::time::timeout(Duration::from_secs(60), async {

@@ -22,11 +22,11 @@
 //! 4. memory flat: RSS after the run is at most 3x the RSS after the warm-up (reported either way).
 
 use crate::fixture::Fixture;
-use crate::run::{Subject, start_subject};
-use crate::variants::Variant;
 use crate::mcp_http::{self, Answer, McpHttp};
+use crate::run::{Subject, start_subject};
 use crate::server;
 use crate::stats::round;
+use crate::variants::Variant;
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -48,6 +48,9 @@ pub struct SoakOptions {
     pub no_build: bool,
     /// Soak a server variant instead of `xano-mcp serve` (diagnosis; see `variants`).
     pub variant: Option<Variant>,
+    /// A disconnecting client abandons its session (opens a new one, never closing the old) on
+    /// one drop in this many; 0 = never (it only drops connections).
+    pub abandon_one_in: u8,
 }
 
 /// How the calls of the clients that stayed were answered.
@@ -104,6 +107,7 @@ pub struct SoakReport {
     pub calls: u64,
     pub clients: usize,
     pub disconnectors: usize,
+    pub abandon_one_in: u8,
     pub faults: String,
     pub seconds: f64,
     pub answers: Answers,
@@ -253,8 +257,9 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
         let url = url.clone();
         let token = token.clone();
         let seed = options.seed ^ (d as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let abandon = options.abandon_one_in;
         disconnectors.push(tokio::spawn(async move {
-            disconnecting_client(&url, &token, &ids, seed, per_disconnector, &done).await
+            disconnecting_client(&url, &token, &ids, seed, per_disconnector, abandon, &done).await
         }));
     }
     let mut sessions = Vec::new();
@@ -372,10 +377,7 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
     });
     let passed = invariants.iter().all(|i| i.held);
     if !passed && !server_log.trim().is_empty() {
-        eprintln!(
-            "soak: server log (tail):\n{}",
-            tail(&server_log, 40)
-        );
+        eprintln!("soak: server log (tail):\n{}", tail(&server_log, 40));
     }
     let f = faults(options.seed);
     let report = SoakReport {
@@ -387,6 +389,7 @@ pub async fn soak(options: SoakOptions) -> Result<SoakReport> {
         calls: options.calls,
         clients: options.clients,
         disconnectors: options.disconnectors,
+        abandon_one_in: options.abandon_one_in,
         faults: format!(
             "{:.0}% 429, {:.0}% 500, latency 1-20 ms, seed {}",
             f.rate_limit_fraction * 100.0,
@@ -432,11 +435,14 @@ fn variant_of(subject: Subject) -> Option<Variant> {
 
 /// Whether the server under test keeps an audit log (variants without one skip that invariant).
 fn audited(variant: Option<Variant>) -> bool {
-    matches!(variant, None | Some(Variant::Full | Variant::FullNoReplayCache))
+    variant.is_none_or(Variant::has_audit)
 }
 
 fn kb(v: Option<u64>) -> String {
-    v.map_or_else(|| "n/a".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0))
+    v.map_or_else(
+        || "n/a".to_owned(),
+        |k| format!("{:.1} MB", k as f64 / 1024.0),
+    )
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -494,6 +500,7 @@ async fn disconnecting_client(
     ids: &Ids,
     seed: u64,
     max_attempts: u64,
+    abandon_one_in: u8,
     done: &AtomicBool,
 ) -> Result<Disconnects> {
     let mut rng = fastrand::Rng::with_seed(seed);
@@ -503,13 +510,12 @@ async fn disconnecting_client(
     while attempts < max_attempts && !done.load(Ordering::Relaxed) {
         attempts += 1;
         // A new session now and then; the old one is abandoned without DELETE.
-        if session.is_none() || rng.u8(..4) == 0 {
+        if session.is_none() || (abandon_one_in > 0 && rng.u8(..abandon_one_in) == 0) {
             if session.take().is_some() {
                 out.abandoned_sessions += 1;
             }
             let http = mcp_http::http_client()?;
-            session =
-                Some(McpHttp::connect_with(http, url, token, "soak-disconnector").await?);
+            session = Some(McpHttp::connect_with(http, url, token, "soak-disconnector").await?);
         }
         let Some(s) = session.as_mut() else { continue };
         // The session is kept; the connection is new each time, so the drop is a real close.
@@ -570,8 +576,7 @@ async fn stop_under_load(
                 slot += 1;
                 let (tool, args) = call_of(slot, ws, customers, inserts);
                 sent.fetch_add(1, Ordering::Relaxed);
-                match tokio::time::timeout(Duration::from_secs(30), s.call_tool(tool, &args))
-                    .await
+                match tokio::time::timeout(Duration::from_secs(30), s.call_tool(tool, &args)).await
                 {
                     Ok(Ok(_)) => {
                         answered.fetch_add(1, Ordering::Relaxed);
@@ -618,7 +623,14 @@ pub fn render(r: &SoakReport) -> String {
     let _ = writeln!(
         s,
         "Soak of {}: {} calls over {} clients (+{} disconnecting), faults {}; {:.1} s on {} cores ({})",
-        r.server, r.calls, r.clients, r.disconnectors, r.faults, r.seconds, r.machine.cores, r.machine.cpu_model
+        r.server,
+        r.calls,
+        r.clients,
+        r.disconnectors,
+        r.faults,
+        r.seconds,
+        r.machine.cores,
+        r.machine.cpu_model
     );
     let _ = writeln!(
         s,
@@ -640,10 +652,6 @@ pub fn render(r: &SoakReport) -> String {
             i.detail
         );
     }
-    let _ = writeln!(
-        s,
-        "soak {}",
-        if r.passed { "PASSED" } else { "FAILED" }
-    );
+    let _ = writeln!(s, "soak {}", if r.passed { "PASSED" } else { "FAILED" });
     s
 }

@@ -30,14 +30,14 @@ pub enum Variant {
     Full,
     /// `Full` with rmcp's completed-request replay cache kept 0 s instead of 60 s.
     FullNoReplayCache,
+    /// `Full` with idle sessions dropped after 15 s instead of rmcp's 300 s.
+    FullShortIdle,
     /// Token database auth + grant policy, no audit log.
     NoAudit,
     /// Token database auth only (no policy hook, no audit).
     AuthOnly,
     /// A fixed in-memory token, no policy, no audit: transport + tools only.
     Bare,
-    /// `Bare` with rmcp's completed-request cache kept 0 s instead of 60 s.
-    BareNoReplayCache,
 }
 
 impl Variant {
@@ -45,21 +45,29 @@ impl Variant {
         match self {
             Variant::Full => "same as xano-mcp serve, built in bench",
             Variant::FullNoReplayCache => "xano-mcp serve + replay cache 0 s",
+            Variant::FullShortIdle => "xano-mcp serve + session idle timeout 15 s",
             Variant::NoAudit => "no audit (token DB + policy)",
             Variant::AuthOnly => "token DB auth only",
             Variant::Bare => "bare (fixed token, no policy/audit)",
-            Variant::BareNoReplayCache => "bare + replay cache 0 s",
         }
+    }
+
+    /// Whether the variant keeps the audit log (as `xano-mcp serve` does).
+    pub fn has_audit(self) -> bool {
+        matches!(
+            self,
+            Variant::Full | Variant::FullNoReplayCache | Variant::FullShortIdle
+        )
     }
 
     pub fn arg(self) -> &'static str {
         match self {
             Variant::Full => "full",
             Variant::FullNoReplayCache => "full-no-replay-cache",
+            Variant::FullShortIdle => "full-short-idle",
             Variant::NoAudit => "no-audit",
             Variant::AuthOnly => "auth-only",
             Variant::Bare => "bare",
-            Variant::BareNoReplayCache => "bare-no-replay-cache",
         }
     }
 }
@@ -77,7 +85,7 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
     let stop = CancellationToken::new();
     let mut audit_writer = None;
     let (addr, task) = match variant {
-        Variant::Full | Variant::FullNoReplayCache => {
+        Variant::Full | Variant::FullNoReplayCache | Variant::FullShortIdle => {
             let tokens = Arc::new(
                 vault::TokenStore::open(&home.join("tokens.sqlite3"))
                     .context("open the token database")?,
@@ -92,8 +100,12 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
                 Some(audit as Arc<dyn AuditSink>),
             ));
             let auth: Arc<dyn Authenticator> = tokens;
-            let ttl = (variant == Variant::FullNoReplayCache).then_some(Duration::ZERO);
-            start(engine, auth, move || hook.clone(), ttl, stop.clone()).await?
+            let sessions = Sessions {
+                completed_cache_ttl: (variant == Variant::FullNoReplayCache)
+                    .then_some(Duration::ZERO),
+                keep_alive: (variant == Variant::FullShortIdle).then_some(Duration::from_secs(15)),
+            };
+            start(engine, auth, move || hook.clone(), sessions, stop.clone()).await?
         }
         Variant::NoAudit | Variant::AuthOnly => {
             let tokens = Arc::new(
@@ -107,12 +119,26 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
                     engine.clone(),
                     None::<Arc<dyn AuditSink>>,
                 ));
-                start(engine, auth, move || hook.clone(), None, stop.clone()).await?
+                start(
+                    engine,
+                    auth,
+                    move || hook.clone(),
+                    Sessions::default(),
+                    stop.clone(),
+                )
+                .await?
             } else {
-                start(engine, auth, || Arc::new(NoHook), None, stop.clone()).await?
+                start(
+                    engine,
+                    auth,
+                    || Arc::new(NoHook),
+                    Sessions::default(),
+                    stop.clone(),
+                )
+                .await?
             }
         }
-        Variant::Bare | Variant::BareNoReplayCache => {
+        Variant::Bare => {
             let token = std::env::var(FIXED_TOKEN_ENV)
                 .ok()
                 .filter(|t| !t.is_empty())
@@ -121,8 +147,14 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
                 token,
                 caller: Caller { token_id: 1 },
             });
-            let ttl = (variant == Variant::BareNoReplayCache).then_some(Duration::ZERO);
-            start(engine, auth, || Arc::new(NoHook), ttl, stop.clone()).await?
+            start(
+                engine,
+                auth,
+                || Arc::new(NoHook),
+                Sessions::default(),
+                stop.clone(),
+            )
+            .await?
         }
     };
     let mut out = std::io::stdout().lock();
@@ -139,18 +171,28 @@ pub async fn serve_variant(variant: Variant, sim_url: &str, home: &Path) -> Resu
     Ok(())
 }
 
+/// rmcp session settings a variant changes (`None` = rmcp's default).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sessions {
+    completed_cache_ttl: Option<Duration>,
+    keep_alive: Option<Duration>,
+}
+
 /// `mcp::http::serve`'s composition (loopback, Origin validation, body cap, bearer check,
-/// TCP_NODELAY) with the completed-request cache TTL as a knob.
+/// TCP_NODELAY) with rmcp's session settings as knobs.
 async fn start<H: CallHook>(
     engine: Arc<Engine>,
     auth: Arc<dyn Authenticator>,
     make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
-    completed_cache_ttl: Option<Duration>,
+    settings: Sessions,
     stop: CancellationToken,
 ) -> Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
     let mut sessions = LocalSessionManager::default();
-    if let Some(ttl) = completed_cache_ttl {
+    if let Some(ttl) = settings.completed_cache_ttl {
         sessions.session_config.completed_cache_ttl = ttl;
+    }
+    if let Some(idle) = settings.keep_alive {
+        sessions.session_config.keep_alive = Some(idle);
     }
     let config = StreamableHttpServerConfig::default()
         .enforce_origin_validation()

@@ -253,6 +253,10 @@ impl Comparison {
                 .value
                 .as_array()
                 .is_some_and(|vs| !vs.is_empty() && vs.iter().all(scalar)),
+            // Xano's docs define ordering only for numbers, text and dates; the sim (our reading of
+            // them) compares booleans by equality only. `active <= false` therefore stays local,
+            // where `compare` orders false < true. Found by the bench crate's property test.
+            Op::Gt | Op::Lt | Op::Gte | Op::Lte => scalar(&self.value) && !self.value.is_boolean(),
             _ => scalar(&self.value),
         };
         ok.then(|| PipeCondition::new(self.field.clone(), op, self.value.clone()))

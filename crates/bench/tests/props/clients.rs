@@ -18,7 +18,10 @@ const TOKEN: &str = "xmcp_zN_wFM1sVqApLWrew4sYkPQ_f2essj57VlJY4TdxUtg";
 fn spec() -> EntrySpec {
     EntrySpec::for_port(7717)
         .with_token(clients::BearerToken::new(TOKEN))
-        .with_stdio(StdioCommand::bridge("/opt/xano-mcp/bin/xano-mcp", "claude-desktop"))
+        .with_stdio(StdioCommand::bridge(
+            "/opt/xano-mcp/bin/xano-mcp",
+            "claude-desktop",
+        ))
 }
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -49,7 +52,9 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn decorate(text: &str, seed: u64) -> String {
     let mut rng = seed;
     let mut next = || {
-        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        rng = rng
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         rng >> 33
     };
     let mut out = String::new();
@@ -122,19 +127,23 @@ fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
 
 /// Bytes of an existing config file.
 fn existing() -> impl Strategy<Value = Vec<u8>> {
-    let structured = (json_value(), any::<bool>(), any::<u64>()).prop_map(|(v, pretty, seed)| {
-        let text = if pretty {
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        } else {
-            serde_json::to_string(&v).unwrap_or_default()
-        };
-        (text, seed)
-    });
+    let structured = (json_value(), any::<bool>(), any::<u64>())
+        .prop_map(|(v, pretty, seed)| {
+            let text = if pretty {
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            } else {
+                serde_json::to_string(&v).unwrap_or_default()
+            };
+            (text, seed)
+        })
+        .boxed();
     prop_oneof![
         // JSON as a program would write it.
         structured.clone().prop_map(|(t, _)| t.into_bytes()),
         // Hand-edited JSONC.
-        structured.clone().prop_map(|(t, seed)| decorate(&t, seed).into_bytes()),
+        structured
+            .clone()
+            .prop_map(|(t, seed): (String, u64)| decorate(&t, seed).into_bytes()),
         // Broken or bent.
         (structured, vec((any::<usize>(), any::<u8>()), 1..4))
             .prop_map(|((t, seed), edits)| mutate(&decorate(&t, seed), &edits).into_bytes()),
@@ -144,8 +153,11 @@ fn existing() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// The file parsed the way the mergers parse it (JSONC: comments, trailing commas).
 fn parse_jsonc(text: &str) -> Option<Value> {
-    jsonc_parser::parse_to_serde_value::<Value>(text, &jsonc_parser::ParseOptions::default()).ok()
+    jsonc_parser::cst::CstRootNode::parse(text, &jsonc_parser::ParseOptions::default())
+        .ok()
+        .map(|root| root.to_serde_value().unwrap_or(Value::Null))
 }
 
 fn root_key(client: Client) -> &'static str {
@@ -176,13 +188,23 @@ fn plan_apply_check(
     let plan = match clients::plan(layout, client, scope, &spec(), action) {
         Ok(plan) => plan,
         Err(_) => {
-            prop_assert_eq!(fs::read(path).ok(), before, "a refused plan changed {:?}", path);
+            prop_assert_eq!(
+                fs::read(path).ok(),
+                before,
+                "a refused plan changed {:?}",
+                path
+            );
             return Ok(());
         }
     };
     let planned_change = plan.change();
     if clients::apply(&plan).is_err() {
-        prop_assert_eq!(fs::read(path).ok(), before, "a failed apply changed {:?}", path);
+        prop_assert_eq!(
+            fs::read(path).ok(),
+            before,
+            "a failed apply changed {:?}",
+            path
+        );
         return Ok(());
     }
     let after = fs::read(path).ok();
@@ -212,12 +234,31 @@ fn plan_apply_check(
     }
     let entry = parsed.get(root_key(client)).and_then(|s| s.get(SERVER_KEY));
     match action {
-        Action::Apply => prop_assert!(entry.is_some(), "{} {}: no entry after apply:\n{}", client, scope, text),
-        Action::Remove => prop_assert!(entry.is_none(), "{} {}: entry left after remove:\n{}", client, scope, text),
+        Action::Apply => prop_assert!(
+            entry.is_some(),
+            "{} {}: no entry after apply:\n{}",
+            client,
+            scope,
+            text
+        ),
+        Action::Remove => prop_assert!(
+            entry.is_none(),
+            "{} {}: entry left after remove:\n{}",
+            client,
+            scope,
+            text
+        ),
     }
     // Idempotent: planning the same action again changes nothing.
     if let Ok(again) = clients::plan(layout, client, scope, &spec(), action) {
-        prop_assert_eq!(again.change(), Change::Unchanged, "{} {}: second plan not empty on\n{}", client, scope, text);
+        prop_assert_eq!(
+            again.change(),
+            Change::Unchanged,
+            "{} {}: second plan not empty on\n{}",
+            client,
+            scope,
+            text
+        );
     }
     Ok(())
 }

@@ -68,7 +68,10 @@ fn text() -> impl Strategy<Value = Value> {
     proptest::sample::select(vec!["a", "b", "ab", "B", "", "a b"]).prop_map(|s| json!(s))
 }
 fn number() -> impl Strategy<Value = Value> {
-    prop_oneof![(-3i64..4).prop_map(|n| json!(n)), (-3i64..4).prop_map(|n| json!(n as f64 + 0.5))]
+    prop_oneof![
+        (-3i64..4).prop_map(|n| json!(n)),
+        (-3i64..4).prop_map(|n| json!(n as f64 + 0.5))
+    ]
 }
 fn timestamp() -> impl Strategy<Value = Value> {
     (-2i64..3).prop_map(|d| json!(BASE_MS + d * DAY_MS))
@@ -100,7 +103,17 @@ fn row() -> impl Strategy<Value = Map<String, Value>> {
 /// A comparison of one column with a value of its own kind.
 fn leaf() -> impl Strategy<Value = Value> {
     let op = proptest::sample::select(vec![
-        "=", "!=", ">", "<", ">=", "<=", "in", "not in", "contains", "starts_with", "is_null",
+        "=",
+        "!=",
+        ">",
+        "<",
+        ">=",
+        "<=",
+        "in",
+        "not in",
+        "contains",
+        "starts_with",
+        "is_null",
         "is_not_null",
     ]);
     let field_and_value = prop_oneof![
@@ -207,5 +220,58 @@ fn fields_cover_the_table() {
     let cols = columns();
     for f in FIELDS {
         assert!(cols.kind(f, "x").is_ok());
+    }
+}
+
+/// A finding of this suite, kept as a regression test: `active <= false` used to be pushed down
+/// as `{"active|<=": false}`, which xano-sim answers with no rows (booleans compare by equality
+/// only there), while the exact answer is every row whose `active` is false. Ordered comparisons
+/// with a boolean value now stay local (`crates/mcp/src/query.rs`, `Comparison::pushable`).
+#[test]
+fn ordered_bool_comparisons_are_exact() {
+    let env = env();
+    let rows: Vec<Map<String, Value>> = [false, true]
+        .iter()
+        .map(|b| {
+            json!({"name": "a", "active": b})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    for query in [
+        json!({"field": "active", "operator": "<=", "value": false}),
+        json!({"field": "active", "operator": ">", "value": false}),
+    ] {
+        let pred = parse_query(&query, &columns(), "query").expect("parses");
+        let (pushed, residual) = push_down(&pred);
+        let (stored, found) = env.rt.block_on(async {
+            let table = new_table(&env.client, 1_000_000).await;
+            env.client
+                .bulk_create(WS, table, &rows, false)
+                .await
+                .expect("insert");
+            let stored = env
+                .client
+                .all_rows(WS, table, 1000)
+                .await
+                .expect("read back");
+            let search = ContentSearch {
+                page: 1,
+                per_page: 1000,
+                search: pushed.clone(),
+                sort: vec![],
+            };
+            let found = env
+                .client
+                .search_all(WS, table, &search)
+                .await
+                .expect("search");
+            let _ = env.client.delete_table(WS, table).await;
+            (stored, found)
+        });
+        let want: Vec<_> = stored.iter().filter(|r| pred.matches(r)).cloned().collect();
+        let got: Vec<_> = found.into_iter().filter(|r| residual.matches(r)).collect();
+        assert_eq!(ids(&want), ids(&got), "{query}");
     }
 }
