@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, all Rust tests, the UI type-check and unit
 # tests, the architecture gate (no engine crate may depend on tauri), the real keychain test, the
-# official MCP conformance suite, the Python MCP SDK as a second client, and the real desktop app
-# driven end to end under Xvfb.
+# official MCP conformance suite, the Python MCP SDK as a second client, a short soak with injected
+# faults, and the real desktop app driven end to end under Xvfb. The bounded fuzzing (property tests
+# of the query translator, the config mergers and the MCP request path) runs inside `cargo test`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,6 +37,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test (all Rust tests, bindings drift check included)"
 cargo test --workspace --locked
+
+step "soak and fault run, short (64 clients, 10% injected 429/5xx, dropped connections; exits 1 if an invariant fails)"
+# The debug binaries `cargo test` just built; the full-length soak is documented in the README.
+cargo run -q --locked -p bench -- soak --calls 3000 --out target/soak-ci.json
 
 step "real keychain test (private D-Bus session + gnome-keyring)"
 bash scripts/keyring-test.sh
