@@ -45,7 +45,8 @@ pub struct XanoRequestView {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
-    /// Sequence number in this run.
+    /// Sequence number in this run; calls read back from the audit log (another process, an
+    /// earlier run) have ids from 2^31 up.
     pub id: u32,
     /// Unix milliseconds.
     pub at_ms: i64,

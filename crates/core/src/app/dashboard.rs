@@ -1,12 +1,14 @@
 //! The dashboard: the server, who is connected, the calls of the last hour (errors counted), and
 //! token expiry (warning from two days before).
 
-use super::calls::{CallOutcome, CallView};
+use super::calls::{CallOutcome, CallView, XanoRequestView};
 use super::error::AppResult;
 use super::server::{self, BackendKind, ServerStatus};
 use super::tokens::{self, TokenStatus, TokenView};
 use super::{AppState, now_ms};
+use history::{CallOutcomeKind, CallQuery, ToolCallRecord};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 const HOUR_MS: i64 = 3_600_000;
 /// Most calls listed on the dashboard.
@@ -57,10 +59,106 @@ pub struct DashboardView {
     pub pending_approvals: u32,
 }
 
+/// Most audit records read back for the last hour (a bound on the dashboard's work; the History
+/// page shows everything).
+const AUDIT_READ_LIMIT: u32 = 10_000;
+
+/// Calls read back from the audit log get ids from here up, so they never collide with the
+/// sequence numbers of this run's calls (which count from 1).
+const STORED_ID_BASE: u32 = 1 << 31;
+
+/// The calls of the last hour from both places they live: this run's in-memory log (which has
+/// calls the audit writer has not stored yet) and the audit log in the history store (calls of
+/// stdio clients running in their own process, the CLI's server, and earlier runs of the app).
+/// Newest first, each call once.
+fn calls_since(app: &AppState, since_ms: i64) -> Vec<CallView> {
+    let mut calls = app.calls.since(since_ms);
+    let Some(store) = &app.history else {
+        return calls;
+    };
+    let stored = match store.calls(&CallQuery {
+        since_ms: Some(since_ms),
+        limit: AUDIT_READ_LIMIT,
+        ..CallQuery::default()
+    }) {
+        Ok(stored) => stored,
+        Err(e) => {
+            tracing::warn!("dashboard: the audit log could not be read: {e}");
+            return calls;
+        }
+    };
+    let key = |at_ms: i64, tool: &str, token: Option<&str>, transport: &str| {
+        (
+            at_ms,
+            tool.to_owned(),
+            token.map(str::to_owned),
+            transport.to_owned(),
+        )
+    };
+    let seen: HashSet<_> = calls
+        .iter()
+        .map(|c| key(c.at_ms, &c.tool, c.token_name.as_deref(), &c.transport))
+        .collect();
+    calls.extend(
+        stored
+            .into_iter()
+            .filter(|r| {
+                !seen.contains(&key(
+                    r.at_ms,
+                    &r.tool,
+                    r.token_name.as_deref(),
+                    &r.transport,
+                ))
+            })
+            .map(view_of_record),
+    );
+    calls.sort_by(|a, b| b.at_ms.cmp(&a.at_ms).then(b.id.cmp(&a.id)));
+    calls
+}
+
+/// An audit record as the dashboard shows a call.
+fn view_of_record(r: ToolCallRecord) -> CallView {
+    let (outcome, dry_run) = match r.outcome {
+        CallOutcomeKind::Ok => (CallOutcome::Ok, false),
+        CallOutcomeKind::Previewed => (CallOutcome::Ok, true),
+        CallOutcomeKind::Failed => (CallOutcome::Error, false),
+        CallOutcomeKind::Denied => (CallOutcome::Denied, false),
+    };
+    let row = r.id.and_then(|id| u32::try_from(id).ok()).unwrap_or(0);
+    CallView {
+        id: STORED_ID_BASE | (row & (STORED_ID_BASE - 1)),
+        at_ms: r.at_ms,
+        token_name: r.token_name,
+        client_name: r.client_name,
+        transport: r.transport,
+        tool: r.tool,
+        workspace_id: r.workspace_id,
+        arguments: r.arguments,
+        dry_run,
+        outcome,
+        error_code: r.error_code,
+        error_message: r.error_message,
+        xano_requests: r
+            .xano_requests
+            .into_iter()
+            .map(|x| XanoRequestView {
+                method: x.method,
+                path: x.path,
+                status: x.status,
+                duration_ms: u32::try_from(x.duration_ms).unwrap_or(u32::MAX),
+            })
+            .collect(),
+        rows_affected: r
+            .rows_affected
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+        duration_ms: u32::try_from(r.duration_ms).unwrap_or(u32::MAX),
+    }
+}
+
 /// The dashboard now.
 pub async fn dashboard(app: &AppState) -> AppResult<DashboardView> {
     let now = now_ms();
-    let calls = app.calls.since(now - HOUR_MS);
+    let calls = calls_since(app, now - HOUR_MS);
     let errors = calls
         .iter()
         .filter(|c| c.outcome != CallOutcome::Ok)
@@ -119,4 +217,136 @@ fn xano_expiry(app: &AppState, now_secs: i64) -> Option<XanoTokenExpiry> {
             .unwrap_or_default(),
         description: expiry.describe(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{AppConfig, EngineSettings, settings};
+    use history::XanoRequestSummary;
+    use mcp::policy::AuditEvent;
+
+    fn app_on(dir: &std::path::Path) -> std::sync::Arc<AppState> {
+        let paths = crate::Paths::at(dir.join("engine"));
+        settings::save_settings(
+            &paths,
+            &EngineSettings {
+                port: 0,
+                demo_mode: true,
+                setup_done: true,
+                ..Default::default()
+            },
+        )
+        .expect("settings");
+        AppState::open(AppConfig {
+            exports_dir: dir.join("downloads"),
+            paths,
+            vault: vault::Vault::in_memory().0,
+            clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.join("home")),
+            account_base: xano::MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
+            headless: crate::Headless::none(),
+            xano_mcp_binary: None,
+        })
+        .expect("app")
+    }
+
+    fn stored(at_ms: i64, tool: &str, outcome: CallOutcomeKind) -> ToolCallRecord {
+        ToolCallRecord {
+            id: None,
+            at_ms,
+            token_name: Some("claude-desktop".into()),
+            client_name: Some("claude-ai".into()),
+            client_version: Some("0.9".into()),
+            transport: "stdio".into(),
+            tool: tool.into(),
+            workspace_id: Some(1),
+            arguments: serde_json::json!({"table_id": 7}),
+            outcome,
+            error_code: (outcome == CallOutcomeKind::Failed).then(|| "not_found".into()),
+            error_message: None,
+            duration_ms: 12,
+            xano_requests: vec![XanoRequestSummary {
+                method: "GET".into(),
+                path: "/workspace/1/table/7/content".into(),
+                status: Some(404),
+                duration_ms: 10,
+            }],
+            rows_affected: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_last_hour_includes_calls_of_other_processes_once_each() {
+        let dir = tempfile::tempdir().expect("dir");
+        let app = app_on(dir.path());
+        let store = app.history.clone().expect("store");
+        let now = now_ms();
+        // A stdio client in its own process (or an earlier run of the app) wrote these.
+        store
+            .insert_call(&stored(
+                now - 60_000,
+                "getTableContent",
+                CallOutcomeKind::Failed,
+            ))
+            .expect("insert");
+        store
+            .insert_call(&stored(
+                now - 120_000,
+                "listTables",
+                CallOutcomeKind::Previewed,
+            ))
+            .expect("insert");
+        store
+            .insert_call(&stored(
+                now - 2 * HOUR_MS,
+                "getWorkspaces",
+                CallOutcomeKind::Ok,
+            ))
+            .expect("insert");
+        // A call of this run: in memory at once, in the audit log once the writer has it.
+        app.calls.push(AuditEvent {
+            at_ms: now - 1_000,
+            token_name: Some("cursor".into()),
+            client_name: Some("cursor-vscode".into()),
+            client_version: None,
+            transport: "http",
+            workspace_id: Some(1),
+            tool: "addTableContent".into(),
+            arguments: serde_json::json!({}),
+            dry_run: false,
+            error: None,
+            denied: false,
+            xano_calls: Vec::new(),
+            rows_affected: Some(1),
+            duration_ms: 5,
+        });
+        let before_flush = dashboard(&app).await.expect("dashboard");
+        app.calls.flush();
+        let after_flush = dashboard(&app).await.expect("dashboard");
+        for view in [&before_flush, &after_flush] {
+            let tools: Vec<&str> = view.recent_calls.iter().map(|c| c.tool.as_str()).collect();
+            assert_eq!(tools, ["addTableContent", "getTableContent", "listTables"]);
+            assert_eq!((view.calls_last_hour, view.errors_last_hour), (3, 1));
+            let mut clients: Vec<_> = view
+                .connected_clients
+                .iter()
+                .map(|c| (c.client_name.clone().unwrap_or_default(), c.calls))
+                .collect();
+            clients.sort();
+            assert_eq!(
+                clients,
+                [("claude-ai".to_owned(), 2), ("cursor-vscode".to_owned(), 1)]
+            );
+            let ids: HashSet<u32> = view.recent_calls.iter().map(|c| c.id).collect();
+            assert_eq!(ids.len(), 3, "ids stay unique keys for the list");
+        }
+        let failed = &after_flush.recent_calls[1];
+        assert_eq!(failed.outcome, CallOutcome::Error);
+        assert_eq!(failed.error_code.as_deref(), Some("not_found"));
+        assert_eq!(failed.xano_requests[0].status, Some(404));
+        assert!(
+            after_flush.recent_calls[2].dry_run,
+            "a preview reads back as a dry run"
+        );
+    }
 }
