@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "dashboard_get",
     "tokens_list",
     "tokens_create",
+    "tokens_update",
     "tokens_revoke",
     "clients_list",
     "clients_plan",
@@ -361,6 +362,34 @@ fn tokens_and_playground(h: &Harness) {
         "a list never holds secrets"
     );
     assert_eq!(list[0]["name"], "laptop");
+    let updated = h.ok(
+        "tokens_update",
+        json!({"input": {"name": "laptop", "tier": "read_write", "workspaces": [], "tables": ["orders"], "expiry": {"kind": "never"}, "approval": "destructive", "rateLimitPerMinute": 30}}),
+    );
+    assert_eq!(
+        (
+            &updated["tier"],
+            &updated["status"],
+            &updated["expiresAtMs"],
+            &updated["tables"],
+            &updated["rateLimitPerMinute"]
+        ),
+        (
+            &json!("read_write"),
+            &json!("active"),
+            &Value::Null,
+            &json!(["orders"]),
+            &json!(30)
+        )
+    );
+    let zero_days = h.err(
+        "tokens_update",
+        json!({"input": {"name": "laptop", "tier": "read_write", "workspaces": [], "tables": [], "expiry": {"kind": "in_days", "days": 0}, "approval": "off", "rateLimitPerMinute": null}}),
+    );
+    assert_eq!(
+        (&zero_days["code"], &zero_days["field"]),
+        (&json!("InvalidInput"), &json!("expiry"))
+    );
     assert_eq!(
         h.ok("tokens_revoke", json!({"name": "laptop"}))["status"],
         "revoked"

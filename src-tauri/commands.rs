@@ -19,7 +19,7 @@ use core_api::app::history::{
 use core_api::app::live_check::{self, LiveCheckView};
 use core_api::app::playground::{self, PreviewView, RunView, ToolInfo};
 use core_api::app::settings::{self, SettingsView};
-use core_api::app::tokens::{self, CreatedToken, NewTokenInput, TokenView};
+use core_api::app::tokens::{self, CreatedToken, NewTokenInput, TokenUpdateInput, TokenView};
 use core_api::app::wizard::{
     self, AccessLevelView, AccountView, InstanceView, SaveAccountInput, TokenCheckView,
     WorkspaceView,
@@ -161,6 +161,13 @@ pub fn tokens_list(app: App<'_>) -> Res<Vec<TokenView>> {
 #[specta::specta]
 pub async fn tokens_create(app: App<'_>, input: NewTokenInput) -> Res<CreatedToken> {
     tokens::create(&app, input).await
+}
+
+/// Changes what an access token may do (same secret; applies from the client's next call).
+#[tauri::command]
+#[specta::specta]
+pub fn tokens_update(app: App<'_>, input: TokenUpdateInput) -> Res<TokenView> {
+    tokens::update(&app, input)
 }
 
 /// Revokes an access token.
@@ -348,6 +355,7 @@ macro_rules! all_commands {
             dashboard_get,
             tokens_list,
             tokens_create,
+            tokens_update,
             tokens_revoke,
             clients_list,
             clients_plan,

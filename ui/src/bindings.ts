@@ -35,6 +35,8 @@ export const commands = {
 	tokensList: () => typedError<TokenView[], AppError>(__TAURI_INVOKE("tokens_list")),
 	/**  Creates an access token (its secret is in the answer, once). */
 	tokensCreate: (input: NewTokenInput) => typedError<CreatedToken, AppError>(__TAURI_INVOKE("tokens_create", { input })),
+	/**  Changes what an access token may do (same secret; applies from the client's next call). */
+	tokensUpdate: (input: TokenUpdateInput) => typedError<TokenView, AppError>(__TAURI_INVOKE("tokens_update", { input })),
 	/**  Revokes an access token. */
 	tokensRevoke: (name: string) => typedError<TokenView, AppError>(__TAURI_INVOKE("tokens_revoke", { name })),
 	/**  AI clients and their state. */
@@ -227,7 +229,10 @@ export type CallRecorded = CallView;
 
 /**  One tool call, as the dashboard and the playground show it (the audit record). */
 export type CallView = {
-	/**  Sequence number in this run. */
+	/**
+	 *  Sequence number in this run; calls read back from the audit log (another process, an
+	 *  earlier run) have ids from 2^31 up.
+	 */
 	id: number,
 	/**  Unix milliseconds. */
 	atMs: number,
@@ -354,6 +359,15 @@ export type EngineSettings = {
 	/**  The setup wizard was completed once. */
 	setupDone: boolean,
 };
+
+/**  What happens to a token's expiry when it is edited. */
+export type ExpiryChange = 
+/**  Leave it as it is. */
+{ kind: "keep" } | 
+/**  Never expires. */
+{ kind: "never" } | 
+/**  Expires this many days from now (at least 1). */
+{ kind: "in_days"; days: number };
 
 /**  The export file format. */
 export type ExportFormat = "csv" | "json";
@@ -714,6 +728,20 @@ export type TokenCheckView = {
 export type TokenStatus = "active" | 
 /**  Expires within two days. */
 "expires_soon" | "expired" | "revoked";
+
+/**  The new grant of an existing token (the secret and the name stay). */
+export type TokenUpdateInput = {
+	name: string,
+	tier: Tier,
+	/**  Empty = every workspace. */
+	workspaces: number[],
+	/**  Table names or ids; empty = every table. */
+	tables: string[],
+	expiry: ExpiryChange,
+	approval: Approval,
+	/**  `None` = the default from Settings. */
+	rateLimitPerMinute: number | null,
+};
 
 /**  A stored token (never the secret). */
 export type TokenView = {

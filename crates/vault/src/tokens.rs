@@ -166,6 +166,8 @@ pub enum TokenError {
     NotFound(String),
     #[error("token names use 1-40 lowercase letters, digits, `-` or `_` (got `{0}`)")]
     InvalidName(String),
+    #[error("the token `{0}` is revoked and cannot be changed; create a new one")]
+    Revoked(String),
     #[error(
         "the token database {path} could not be used: {source}. Check the folder is writable, or move it with XANO_MCP_HOME."
     )]
@@ -409,6 +411,45 @@ impl TokenStore {
         }
     }
 
+    /// Changes what a token may do (tier, workspaces, tables, expiry, approval, rate limit), found
+    /// by `grant.name`. The secret stays the same, so clients keep working; the new grant applies
+    /// from their next call, in every process. A revoked token cannot be changed.
+    pub fn update(&self, grant: &NewLocalToken) -> Result<LocalTokenInfo> {
+        let conn = self.lock();
+        let revoked: Option<Option<i64>> = conn
+            .query_row(
+                "SELECT revoked_at_ms FROM local_tokens WHERE name = ?1",
+                [&grant.name],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.db(e))?;
+        match revoked {
+            None => return Err(TokenError::NotFound(grant.name.clone())),
+            Some(Some(_)) => return Err(TokenError::Revoked(grant.name.clone())),
+            Some(None) => {}
+        }
+        conn.execute(
+            "UPDATE local_tokens SET tier = ?1, workspaces = ?2, tables = ?3, expires_at_ms = ?4, approval = ?5, rate_limit_per_minute = ?6 WHERE name = ?7",
+            params![
+                grant.tier.as_str(),
+                serde_json::to_string(&grant.workspaces).unwrap_or_else(|_| "[]".into()),
+                grant.tables.as_ref().map(|t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into())),
+                grant.expires_at_ms,
+                grant.approval.as_str(),
+                grant.rate_limit_per_minute,
+                grant.name,
+            ],
+        )
+        .map_err(|e| self.db(e))?;
+        conn.query_row(
+            &format!("{SELECT} WHERE name = ?1"),
+            [&grant.name],
+            row_to_info,
+        )
+        .map_err(|e| self.db(e))
+    }
+
     /// Deletes a revoked token's record so its name can be reused.
     pub fn forget(&self, name: &str) -> Result<bool> {
         let n = self
@@ -458,6 +499,63 @@ mod tests {
             approval: ApprovalPolicy::Destructive,
             rate_limit_per_minute: None,
         }
+    }
+
+    #[test]
+    fn update_changes_the_grant_not_the_secret() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("tokens.sqlite3");
+        let store = TokenStore::open(&path).expect("open");
+        let mut g = grant("cursor");
+        g.expires_at_ms = None;
+        let (token, before) = store.create(&g, 1_000).expect("create");
+        let changed = NewLocalToken {
+            tier: AccessTier::FullAccess,
+            workspaces: vec![3, 4],
+            tables: Some(vec!["orders".into()]),
+            expires_at_ms: Some(50_000),
+            approval: ApprovalPolicy::AllWrites,
+            rate_limit_per_minute: Some(7),
+            ..g.clone()
+        };
+        let after = store.update(&changed).expect("update");
+        assert_eq!(
+            (after.id, after.created_at_ms, &after.name),
+            (before.id, before.created_at_ms, &before.name)
+        );
+        assert_eq!(after.tier, AccessTier::FullAccess);
+        assert_eq!(after.workspaces, [3, 4]);
+        assert_eq!(after.tables.as_deref(), Some(&["orders".to_owned()][..]));
+        assert_eq!(after.approval, ApprovalPolicy::AllWrites);
+        assert_eq!(after.rate_limit_per_minute, Some(7));
+        // The same secret authenticates, with the new grant, seen by another connection too.
+        let other = TokenStore::open(&path).expect("open again");
+        assert!(matches!(
+            other.authenticate(&token, 2_000).expect("auth"),
+            AuthOutcome::Valid(i) if i.tier == AccessTier::FullAccess && i.workspaces == [3, 4]
+        ));
+        assert!(matches!(
+            other.authenticate(&token, 60_000).expect("auth"),
+            AuthOutcome::Expired(_)
+        ));
+        assert!(matches!(
+            store.update(&NewLocalToken { name: "nobody".into(), ..changed.clone() }),
+            Err(TokenError::NotFound(n)) if n == "nobody"
+        ));
+        assert!(store.revoke("cursor", 3_000).expect("revoke"));
+        let downgrade = NewLocalToken {
+            tier: AccessTier::ReadOnly,
+            ..changed.clone()
+        };
+        assert!(matches!(
+            store.update(&downgrade),
+            Err(TokenError::Revoked(_))
+        ));
+        assert_eq!(
+            store.by_name("cursor").expect("read").map(|i| i.tier),
+            Some(AccessTier::FullAccess),
+            "a refused update changes nothing"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ import {
   type ServerStatus,
   type SettingsView,
   type TokenCheckView,
+  type TokenUpdateInput,
   type TokenView,
   type ToolInfo,
   type UiPrefs,
@@ -79,6 +80,7 @@ export type {
   ServerStatus,
   SettingsView,
   TokenCheckView,
+  TokenUpdateInput,
   TokenView,
   ToolInfo,
   UiPrefs,
@@ -119,6 +121,7 @@ export interface Api {
   dashboard(): Promise<DashboardView>;
   tokens(): Promise<TokenView[]>;
   createToken(input: NewTokenInput): Promise<CreatedToken>;
+  updateToken(input: TokenUpdateInput): Promise<TokenView>;
   revokeToken(name: string): Promise<TokenView>;
   clients(): Promise<ClientView[]>;
   planClients(input: PlanInput): Promise<PlanView[]>;
@@ -160,6 +163,7 @@ const tauriApi: Api = {
   dashboard: () => unwrap(commands.dashboardGet()),
   tokens: () => unwrap(commands.tokensList()),
   createToken: (input) => unwrap(commands.tokensCreate(input)),
+  updateToken: (input) => unwrap(commands.tokensUpdate(input)),
   revokeToken: (name) => unwrap(commands.tokensRevoke(name)),
   clients: () => unwrap(commands.clientsList()),
   planClients: (input) => unwrap(commands.clientsPlan(input)),

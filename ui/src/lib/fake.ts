@@ -179,6 +179,26 @@ export const fakeApi: Api = {
     tokens = [info, ...tokens];
     return { token: "xmcp_browserPreviewTokenNotReal", info, savedInKeychain: false, keychainNote: "Browser preview: nothing is saved." };
   },
+  updateToken: async (input) => {
+    const t = tokens.find((x) => x.name === input.name);
+    if (!t) fail("InvalidInput", "name", `There is no token named \`${input.name}\`.`);
+    if (t.status === "revoked") fail("InvalidInput", "name", `The token \`${input.name}\` is revoked and cannot be changed.`);
+    if (input.expiry.kind === "in_days" && input.expiry.days < 1) fail("InvalidInput", "expiry", "Choose at least 1 day, or no expiry.");
+    const expiresAtMs =
+      input.expiry.kind === "keep" ? t.expiresAtMs : input.expiry.kind === "never" ? null : now() + input.expiry.days * 86_400_000;
+    const updated: TokenView = {
+      ...t,
+      tier: input.tier,
+      workspaces: input.workspaces,
+      tables: input.tables.length ? input.tables : null,
+      approval: input.approval,
+      rateLimitPerMinute: input.rateLimitPerMinute,
+      expiresAtMs,
+      status: "active",
+    };
+    tokens = tokens.map((x) => (x.name === input.name ? updated : x));
+    return updated;
+  },
   revokeToken: async (name) => {
     tokens = tokens.map((t) => (t.name === name ? { ...t, status: "revoked", revokedAtMs: now() } : t));
     return tokens.find((t) => t.name === name) as TokenView;

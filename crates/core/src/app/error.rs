@@ -214,6 +214,12 @@ impl From<vault::TokenError> for AppError {
                 "name",
                 "Token names use 1-40 lowercase letters, digits, `-` or `_`, e.g. `cursor-laptop`.",
             ),
+            vault::TokenError::Revoked(name) => AppError::invalid(
+                "name",
+                format!(
+                    "The token `{name}` is revoked and cannot be changed. Create a new token instead."
+                ),
+            ),
             vault::TokenError::Database { .. } | vault::TokenError::Random(_) => {
                 AppError::storage(message)
             }

@@ -150,6 +150,36 @@ pub struct NewTokenInput {
     pub rate_limit_per_minute: Option<u32>,
 }
 
+/// What happens to a token's expiry when it is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExpiryChange {
+    /// Leave it as it is.
+    Keep,
+    /// Never expires.
+    Never,
+    /// Expires this many days from now (at least 1).
+    InDays { days: u32 },
+}
+
+/// The new grant of an existing token (the secret and the name stay).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TokenUpdateInput {
+    pub name: String,
+    pub tier: Tier,
+    /// Empty = every workspace.
+    pub workspaces: Vec<i64>,
+    /// Table names or ids; empty = every table.
+    pub tables: Vec<String>,
+    pub expiry: ExpiryChange,
+    pub approval: Approval,
+    /// `None` = the default from Settings.
+    pub rate_limit_per_minute: Option<u32>,
+}
+
 /// A token just created: the only time its secret is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -228,6 +258,48 @@ pub async fn create(app: &AppState, input: NewTokenInput) -> AppResult<CreatedTo
         saved_in_keychain,
         keychain_note,
     })
+}
+
+/// Changes what a token may do; the AI app using it keeps working (same secret) and gets the new
+/// grant from its next call. Lowering the tier or narrowing workspaces applies at once, too.
+pub fn update(app: &AppState, input: TokenUpdateInput) -> AppResult<TokenView> {
+    let name = input.name.trim().to_owned();
+    let current = app
+        .tokens
+        .by_name(&name)?
+        .ok_or_else(|| AppError::from(vault::TokenError::NotFound(name.clone())))?;
+    let now = now_ms();
+    let expires_at_ms = match input.expiry {
+        ExpiryChange::Keep => current.expires_at_ms,
+        ExpiryChange::Never => None,
+        ExpiryChange::InDays { days: 0 } => {
+            return Err(AppError::invalid(
+                "expiry",
+                "Choose at least 1 day, or no expiry.",
+            ));
+        }
+        ExpiryChange::InDays { days } => Some(now + i64::from(days) * DAY_MS),
+    };
+    let tables: Vec<String> = input
+        .tables
+        .iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let info = app.tokens.update(&NewLocalToken {
+        name,
+        tier: input.tier.into(),
+        workspaces: input.workspaces,
+        tables: (!tables.is_empty()).then_some(tables),
+        expires_at_ms,
+        approval: input.approval.into(),
+        rate_limit_per_minute: Some(
+            input
+                .rate_limit_per_minute
+                .unwrap_or(app.settings().rate_limit_per_minute),
+        ),
+    })?;
+    Ok(TokenView::of(info, now))
 }
 
 pub(crate) async fn keep_in_keychain(app: &AppState, name: &str, token: &str) -> AppResult<()> {
