@@ -63,7 +63,7 @@ enum Command {
         #[arg(long)]
         in_process: bool,
     },
-    /// Local access tokens for AI clients: create, list, revoke.
+    /// Local access tokens for AI clients: create, list, update, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
     /// The audit log: every MCP call (allowed, denied, failed), newest last; --follow to tail it.
@@ -93,6 +93,8 @@ enum TokenCommand {
     Create(tokens::CreateArgs),
     /// List tokens with their tier, status, expiry and last use.
     List,
+    /// Change a token's tier, workspaces, tables, expiry, approval or rate limit (same secret).
+    Update(tokens::UpdateArgs),
     /// Revoke a token: clients using it are refused from their next call.
     Revoke {
         /// The token's name.
@@ -133,6 +135,7 @@ async fn run(command: Command) -> Result<()> {
         } => server::stdio(&token_name, port, !in_process).await,
         Command::Token(TokenCommand::Create(args)) => tokens::create(args).await,
         Command::Token(TokenCommand::List) => tokens::list(),
+        Command::Token(TokenCommand::Update(args)) => tokens::update(args),
         Command::Token(TokenCommand::Revoke { name }) => tokens::revoke(&name).await,
         Command::Calls(args) => calls::calls(args).await,
         Command::Clients(command) => client_cmds::run(command).await,

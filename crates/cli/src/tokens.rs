@@ -1,4 +1,4 @@
-//! `xano-mcp token create|list|revoke`: local access tokens for AI clients.
+//! `xano-mcp token create|list|update|revoke`: local access tokens for AI clients.
 
 use anyhow::{Result, anyhow};
 use core_api::Paths;
@@ -101,6 +101,113 @@ pub async fn create(args: CreateArgs) -> Result<()> {
             "Not saved in the keychain ({e}); stdio clients need XANO_MCP_LOCAL_TOKEN set to it."
         )?,
     }
+    Ok(())
+}
+
+/// Arguments of `token update`: only what is given changes.
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// The token's name.
+    pub name: String,
+    /// read-only, read-write, or full-access.
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// Allow only this workspace id (repeat for several); replaces the current list.
+    #[arg(long = "workspace", conflicts_with = "all_workspaces")]
+    pub workspaces: Vec<i64>,
+    /// Allow every workspace.
+    #[arg(long)]
+    pub all_workspaces: bool,
+    /// Allow only this table, by name or id (repeat for several); replaces the current list.
+    #[arg(long = "table", conflicts_with = "all_tables")]
+    pub tables: Vec<String>,
+    /// Allow every table.
+    #[arg(long)]
+    pub all_tables: bool,
+    /// Expire this many days from now.
+    #[arg(long, conflicts_with = "no_expiry", value_parser = clap::value_parser!(u32).range(1..))]
+    pub expires_in_days: Option<u32>,
+    /// Never expire.
+    #[arg(long)]
+    pub no_expiry: bool,
+    /// Approval before writes in the app: off, destructive, all-writes.
+    #[arg(long)]
+    pub approval: Option<String>,
+    /// Calls per minute.
+    #[arg(long)]
+    pub rate_limit: Option<u32>,
+}
+
+/// Changes a token's grant; the secret stays, so the client keeps working with the new access.
+pub fn update(args: UpdateArgs) -> Result<()> {
+    let (_, store) = store()?;
+    let current = store.by_name(&args.name)?.ok_or_else(|| {
+        anyhow!(
+            "there is no token named `{}`; `xano-mcp token list` shows them",
+            args.name
+        )
+    })?;
+    let tier = match &args.tier {
+        Some(t) => AccessTier::parse(t).ok_or_else(|| {
+            anyhow!("unknown tier `{t}`; use read-only, read-write or full-access")
+        })?,
+        None => current.tier,
+    };
+    let approval = match &args.approval {
+        Some(a) => ApprovalPolicy::parse(a).ok_or_else(|| {
+            anyhow!("unknown approval policy `{a}`; use off, destructive or all-writes")
+        })?,
+        None => current.approval,
+    };
+    let workspaces = if args.all_workspaces {
+        Vec::new()
+    } else if args.workspaces.is_empty() {
+        current.workspaces
+    } else {
+        args.workspaces
+    };
+    let tables = if args.all_tables {
+        None
+    } else if args.tables.is_empty() {
+        current.tables
+    } else {
+        Some(args.tables)
+    };
+    let expires_at_ms = match (args.expires_in_days, args.no_expiry) {
+        (Some(d), _) => Some(now_ms() + i64::from(d) * 86_400_000),
+        (None, true) => None,
+        (None, false) => current.expires_at_ms,
+    };
+    let info = store.update(&NewLocalToken {
+        name: args.name,
+        tier,
+        workspaces,
+        tables,
+        expires_at_ms,
+        approval,
+        rate_limit_per_minute: args.rate_limit.or(current.rate_limit_per_minute),
+    })?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Updated token `{}`: {}, {}, {}, expires {}. Clients using it get the new access from their next call.",
+        info.name,
+        info.tier.label(),
+        if info.workspaces.is_empty() {
+            "all workspaces".to_owned()
+        } else {
+            format!("workspaces {:?}", info.workspaces)
+        },
+        info.tables.as_ref().map_or_else(
+            || "all tables".to_owned(),
+            |t| format!("tables {}", t.join(", "))
+        ),
+        if info.expires_at_ms.is_some() {
+            when(info.expires_at_ms)
+        } else {
+            "never".to_owned()
+        },
+    )?;
     Ok(())
 }
 

@@ -159,6 +159,59 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
     .await;
     assert_eq!(r.is_error, Some(true), "deletes need Full Access");
 
+    // Changing the grant from another process applies to the open session's next call; the
+    // client keeps its token.
+    let out = cmd(home)
+        .args([
+            "token",
+            "update",
+            "writer",
+            "--tier",
+            "full-access",
+            "--all-workspaces",
+        ])
+        .output()
+        .await
+        .expect("update");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Full Access, all workspaces"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let r = call(
+        &writer,
+        "getTables",
+        json!({"workspace_id": xano_sim::demo::SECOND_WORKSPACE_ID}),
+    )
+    .await;
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    let tools = writer.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().any(|t| t.name == "deleteTable"));
+    // A bad value is refused and changes nothing.
+    let out = cmd(home)
+        .args(["token", "update", "writer", "--tier", "owner"])
+        .output()
+        .await
+        .expect("update");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown tier `owner`"));
+    let r = call(
+        &writer,
+        "getTables",
+        json!({"workspace_id": xano_sim::demo::SECOND_WORKSPACE_ID}),
+    )
+    .await;
+    assert_ne!(
+        r.is_error,
+        Some(true),
+        "still Full Access on every workspace"
+    );
+
     // A rate limit of 2 calls per minute: the third call in a row is refused with advice.
     let limited = create_token(home, "limited", &["--rate-limit", "2"]).await;
     let client = connect(&served.url, &limited).await;
