@@ -447,9 +447,19 @@ def run(driver):
         total = css(driver, '[data-test="history-total"]').text
         assert int(total.split()[0].replace(",", "")) > 3000, total
         driver.execute_script("document.getElementById('charts-h')?.scrollIntoView()")
+        # Every chart is drawn by uPlot (a canvas in each chart box), none shows the fallback.
+        def charts_drawn(d):
+            errors = [el.get_attribute("title") for el in d.find_elements(By.CSS_SELECTOR, '[data-test="chart-error"]')]
+            if errors:
+                raise AssertionError(f"charts not drawn: {errors}")
+            boxes = d.find_elements(By.CSS_SELECTOR, ".chart")
+            drawn = [b for b in boxes if b.find_elements(By.CSS_SELECTOR, ".uplot canvas")]
+            return len(boxes) if boxes and len(drawn) == len(boxes) else False
+
+        n_charts = WebDriverWait(driver, 30).until(charts_drawn)
+        assert n_charts == 3, f"{n_charts} charts on the History page"
+        log(f"charts drawn: {n_charts}")
         time.sleep(1)
-        for el in driver.find_elements(By.CSS_SELECTOR, '[data-test="chart-error"]'):
-            log(f"chart not drawn: {el.get_attribute('title')}")
         shot(driver, "19-history")
 
         css(driver, '[data-test="only-errors"]').click()
@@ -469,10 +479,17 @@ def run(driver):
         rows = driver.find_elements(By.CSS_SELECTOR, '[data-test="history-row"]')
         assert len(rows) < 80, f"the table renders a window, not every row ({len(rows)})"
         driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="mcp"]').click()
-        wait_text(driver, '[data-test="history-row"]', "AI call", 30)
+        # Row texts read in one script: the table re-renders while it reloads.
+        row_texts = "return [...document.querySelectorAll('[data-test=\"history-row\"]')].map((r) => r.innerText).filter((t) => t.trim())"
+        WebDriverWait(driver, 30).until(lambda d: (rs := d.execute_script(row_texts)) and all("AI call" in t for t in rs))
+        mcp_total = css(driver, '[data-test="history-total"]').text
         driver.find_element(By.CSS_SELECTOR, '[data-test="source"] option[value="both"]').click()
-        WebDriverWait(driver, 30).until(only_errors)
+        # The AI-call rows are errors too: wait for the reload itself, not just for error rows.
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-test="history-total"]').text != mcp_total and only_errors(d))
+        WebDriverWait(driver, 30).until(charts_drawn)
+        time.sleep(0.5)
         driver.execute_script("document.getElementById('table-h')?.scrollIntoView()")
+        time.sleep(1)  # the webview repaints a long scroll past the charts late under Xvfb
         shot(driver, "20-history-errors")
 
         # A Xano request's detail: headers and input masked, cURL without secrets.
