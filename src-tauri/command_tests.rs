@@ -322,6 +322,51 @@ fn demo_wizard_and_clients(h: &Harness) {
     assert_eq!(done[0]["revokedToken"], "cursor");
     assert!(!h.read(".cursor/mcp.json").contains("xano-mcp"));
     assert_eq!(backup_files(&h.home.join(".cursor")), 1);
+    // A project folder: only the clients with a per-project config, written inside the project.
+    let project = h.home.join("work/shop");
+    std::fs::create_dir_all(&project).expect("project dir");
+    let in_project = h.ok(
+        "clients_list",
+        json!({"project": project.display().to_string()}),
+    );
+    let ids: Vec<&str> = in_project
+        .as_array()
+        .expect("clients")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["cursor", "claude-code", "vscode"]);
+    let plan = h.ok(
+        "clients_plan",
+        json!({"input": {"clients": ["cursor"], "action": "apply", "grant": grant, "project": project.display().to_string()}}),
+    );
+    let path = plan[0]["path"].as_str().expect("path");
+    assert_eq!(
+        std::path::Path::new(path),
+        project.join(".cursor/mcp.json"),
+        "{plan}"
+    );
+    let done = h.ok("clients_apply", json!({"ids": [plan[0]["id"].clone()]}));
+    assert!(done[0]["error"].is_null(), "{done}");
+    assert!(h.read("work/shop/.cursor/mcp.json").contains("xmcp_"));
+    assert!(
+        !h.read(".cursor/mcp.json").contains("xano-mcp"),
+        "the user's config is untouched"
+    );
+    let in_project = h.ok(
+        "clients_list",
+        json!({"project": project.display().to_string()}),
+    );
+    assert_eq!(state_of(&in_project, "cursor"), "configured");
+    for bad in ["relative/path", "/no/such/folder/anywhere"] {
+        let e = h.err("clients_list", json!({"project": bad}));
+        assert_eq!(
+            (&e["code"], &e["field"]),
+            (&json!("InvalidInput"), &json!("project")),
+            "{e}"
+        );
+    }
+
     // An unknown plan id says to review again.
     assert_eq!(
         h.err("clients_apply", json!({"ids": [999]}))["code"],

@@ -177,11 +177,11 @@ pub async fn tokens_revoke(app: App<'_>, name: String) -> Res<TokenView> {
     tokens::revoke(&app, &name).await
 }
 
-/// AI clients and their state.
+/// AI clients and their state, for the user's settings or one project folder.
 #[tauri::command]
 #[specta::specta]
-pub async fn clients_list(app: App<'_>) -> Res<Vec<ClientView>> {
-    client_configs::list(&app).await
+pub async fn clients_list(app: App<'_>, project: Option<String>) -> Res<Vec<ClientView>> {
+    client_configs::list(&app, project).await
 }
 
 /// Plans client config changes (diffs, nothing written).

@@ -39,8 +39,8 @@ export const commands = {
 	tokensUpdate: (input: TokenUpdateInput) => typedError<TokenView, AppError>(__TAURI_INVOKE("tokens_update", { input })),
 	/**  Revokes an access token. */
 	tokensRevoke: (name: string) => typedError<TokenView, AppError>(__TAURI_INVOKE("tokens_revoke", { name })),
-	/**  AI clients and their state. */
-	clientsList: () => typedError<ClientView[], AppError>(__TAURI_INVOKE("clients_list")),
+	/**  AI clients and their state, for the user's settings or one project folder. */
+	clientsList: (project: string | null) => typedError<ClientView[], AppError>(__TAURI_INVOKE("clients_list", { project })),
 	/**  Plans client config changes (diffs, nothing written). */
 	clientsPlan: (input: PlanInput) => typedError<PlanView[], AppError>(__TAURI_INVOKE("clients_plan", { input })),
 	/**  Applies planned client config changes. */
@@ -560,6 +560,11 @@ export type PlanInput = {
 	action: PlanAction,
 	/**  For `apply`: the grant of new tokens (default: Read Only, every workspace). */
 	grant: ClientGrant | null,
+	/**
+	 *  A project folder: plan the project's own config (`.cursor/mcp.json`, `.mcp.json`,
+	 *  `.vscode/mcp.json`) instead of the user's. Only Cursor, Claude Code and VS Code have one.
+	 */
+	project: string | null,
 };
 
 /**  What a change would do, shown before it is made. */

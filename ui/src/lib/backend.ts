@@ -123,7 +123,7 @@ export interface Api {
   createToken(input: NewTokenInput): Promise<CreatedToken>;
   updateToken(input: TokenUpdateInput): Promise<TokenView>;
   revokeToken(name: string): Promise<TokenView>;
-  clients(): Promise<ClientView[]>;
+  clients(project?: string | null): Promise<ClientView[]>;
   planClients(input: PlanInput): Promise<PlanView[]>;
   applyClients(ids: number[]): Promise<ApplyView[]>;
   tools(): Promise<ToolInfo[]>;
@@ -165,7 +165,7 @@ const tauriApi: Api = {
   createToken: (input) => unwrap(commands.tokensCreate(input)),
   updateToken: (input) => unwrap(commands.tokensUpdate(input)),
   revokeToken: (name) => unwrap(commands.tokensRevoke(name)),
-  clients: () => unwrap(commands.clientsList()),
+  clients: (project) => unwrap(commands.clientsList(project ?? null)),
   planClients: (input) => unwrap(commands.clientsPlan(input)),
   applyClients: (ids) => unwrap(commands.clientsApply(ids)),
   tools: () => commands.playgroundTools(),

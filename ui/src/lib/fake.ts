@@ -97,7 +97,9 @@ const getTableContentTool: ToolInfo = {
   minTier: "read_only",
 };
 
-const clients = (): ClientView[] =>
+const PROJECT_CLIENTS = ["cursor", "claude-code", "vscode"];
+
+const clients = (project: string | null = null): ClientView[] =>
   [
     ["claude-desktop", "Claude Desktop"],
     ["cursor", "Cursor"],
@@ -105,7 +107,7 @@ const clients = (): ClientView[] =>
     ["vscode", "VS Code"],
     ["windsurf", "Windsurf"],
     ["zed", "Zed"],
-  ].map(([id, name], i) => ({
+  ].map(([id, name], i): ClientView => ({
     id: id ?? "",
     name: name ?? "",
     state: i < 2 ? "installed" : "missing",
@@ -115,7 +117,9 @@ const clients = (): ClientView[] =>
     holdsToken: id !== "claude-desktop",
     restartHint: `Restart ${name}.`,
     error: null,
-  }));
+  }))
+    .filter((c) => !project || PROJECT_CLIENTS.includes(c.id))
+    .map((c) => (project ? { ...c, configPath: `${project}/.${c.id}/mcp.json`, backupFolder: `${project}/.${c.id}` } : c));
 
 export const fakeApi: Api = {
   appInfo: async () => ({ name: "Xano MCP Desktop (browser preview)", version: "dev" }),
@@ -203,7 +207,10 @@ export const fakeApi: Api = {
     tokens = tokens.map((t) => (t.name === name ? { ...t, status: "revoked", revokedAtMs: now() } : t));
     return tokens.find((t) => t.name === name) as TokenView;
   },
-  clients: async () => clients(),
+  clients: async (project) => {
+    if (project && !project.startsWith("/")) fail("InvalidInput", "project", `\`${project}\` is not a full path.`);
+    return clients(project ?? null);
+  },
   planClients: async (input) =>
     input.clients.map((c, i) => ({
       id: i + 1,
@@ -211,8 +218,8 @@ export const fakeApi: Api = {
       clientName: c,
       action: input.action,
       change: "added",
-      path: `~/.${c}/mcp.json`,
-      diff: `--- ~/.${c}/mcp.json\n+++ ~/.${c}/mcp.json\n@@ -1,1 +1,5 @@\n-{}\n+{\n+  "mcpServers": {\n+    "xano-mcp": { "url": "http://127.0.0.1:7717/mcp", "headers": { "Authorization": "Bearer xmcp_…" } }\n+  }\n+}\n`,
+      path: `${input.project ?? "~"}/.${c}/mcp.json`,
+      diff: `--- ${input.project ?? "~"}/.${c}/mcp.json\n+++ ${input.project ?? "~"}/.${c}/mcp.json\n@@ -1,1 +1,5 @@\n-{}\n+{\n+  "mcpServers": {\n+    "xano-mcp": { "url": "http://127.0.0.1:7717/mcp", "headers": { "Authorization": "Bearer xmcp_…" } }\n+  }\n+}\n`,
       holdsToken: c !== "claude-desktop",
       tokenName: c,
       newToken: true,

@@ -87,6 +87,9 @@ pub struct PlanInput {
     pub action: PlanAction,
     /// For `apply`: the grant of new tokens (default: Read Only, every workspace).
     pub grant: Option<ClientGrant>,
+    /// A project folder: plan the project's own config (`.cursor/mcp.json`, `.mcp.json`,
+    /// `.vscode/mcp.json`) instead of the user's. Only Cursor, Claude Code and VS Code have one.
+    pub project: Option<String>,
 }
 
 /// What a change would do, shown before it is made.
@@ -140,6 +143,7 @@ pub(crate) struct PlanBook {
 #[derive(Debug, Clone)]
 struct Planned {
     client: Client,
+    scope: Scope,
     action: PlanAction,
     grant: ClientGrant,
     masked_diff: String,
@@ -186,6 +190,39 @@ fn change_label(change: Change) -> &'static str {
 fn parse_client(id: &str) -> AppResult<Client> {
     id.parse::<Client>()
         .map_err(|e| AppError::invalid("client", e.to_string()))
+}
+
+/// The user's configs, or a project folder's (which must exist).
+fn scope_of(project: Option<&str>) -> AppResult<Scope> {
+    let Some(dir) = project.map(str::trim).filter(|d| !d.is_empty()) else {
+        return Ok(Scope::User);
+    };
+    let path = std::path::PathBuf::from(dir);
+    if !path.is_absolute() {
+        return Err(AppError::invalid(
+            "project",
+            format!(
+                "`{dir}` is not a full path. Paste the project folder's full path, e.g. /home/me/my-app."
+            ),
+        ));
+    }
+    if !path.is_dir() {
+        return Err(AppError::invalid(
+            "project",
+            format!(
+                "There is no folder at {dir}. Check the path, or leave it empty for your own (all projects) settings."
+            ),
+        ));
+    }
+    Ok(Scope::Project(path))
+}
+
+/// The clients that have a per-project config.
+fn clients_for(scope: &Scope) -> Vec<Client> {
+    Client::ALL
+        .into_iter()
+        .filter(|c| matches!(scope, Scope::User) || c.has_project_scope())
+        .collect()
 }
 
 fn server_port(app: &AppState) -> u16 {
@@ -238,14 +275,16 @@ fn same_grant(info: &LocalTokenInfo, grant: &ClientGrant) -> bool {
         && info.tables.is_none()
 }
 
-/// Every client, in the order the UI lists them.
-pub async fn list(app: &AppState) -> AppResult<Vec<ClientView>> {
+/// Every client, in the order the UI lists them; with a project folder, the clients that have a
+/// per-project config and their state in that project.
+pub async fn list(app: &AppState, project: Option<String>) -> AppResult<Vec<ClientView>> {
+    let scope = scope_of(project.as_deref())?;
     let port = server_port(app);
     let mut out = Vec::new();
-    for client in Client::ALL {
+    for client in clients_for(&scope) {
         let mut spec = EntrySpec::for_port(port);
         if client == Client::ClaudeDesktop {
-            let path = clients::config_path(&app.cfg.clients, client, &Scope::User).ok();
+            let path = clients::config_path(&app.cfg.clients, client, &scope).ok();
             let name = path
                 .and_then(|p| clients::claude_desktop::entry_command(&p).ok())
                 .and_then(|c| c.args.get(2).cloned())
@@ -255,10 +294,10 @@ pub async fn list(app: &AppState) -> AppResult<Vec<ClientView>> {
             }
         }
         out.push(
-            match clients::detect(&app.cfg.clients, client, &Scope::User, &spec) {
+            match clients::detect(&app.cfg.clients, client, &scope, &spec) {
                 Ok(d) => view_of(app, client, d),
                 Err(e) => {
-                    let path = clients::config_path(&app.cfg.clients, client, &Scope::User)
+                    let path = clients::config_path(&app.cfg.clients, client, &scope)
                         .map(|p| p.display().to_string())
                         .unwrap_or_default();
                     ClientView {
@@ -326,10 +365,11 @@ fn view_of(app: &AppState, client: Client, d: clients::Detection) -> ClientView 
 /// Plans the change for each client; nothing is written and no token is created.
 pub async fn plan(app: &AppState, input: PlanInput) -> AppResult<Vec<PlanView>> {
     let grant = input.grant.unwrap_or_else(default_grant);
+    let scope = scope_of(input.project.as_deref())?;
     let mut out = Vec::new();
     for id in &input.clients {
         let client = parse_client(id)?;
-        out.push(match plan_one(app, client, input.action, &grant) {
+        out.push(match plan_one(app, client, &scope, input.action, &grant) {
             Ok((planned, view)) => {
                 let mut book = lock(&app.plans);
                 book.next += 1;
@@ -346,7 +386,7 @@ pub async fn plan(app: &AppState, input: PlanInput) -> AppResult<Vec<PlanView>> 
                 client_name: client.name().to_owned(),
                 action: input.action,
                 change: "unchanged".to_owned(),
-                path: clients::config_path(&app.cfg.clients, client, &Scope::User)
+                path: clients::config_path(&app.cfg.clients, client, &scope)
                     .map(|p| p.display().to_string())
                     .unwrap_or_default(),
                 diff: String::new(),
@@ -381,12 +421,13 @@ struct Target {
 fn target(
     app: &AppState,
     client: Client,
+    scope: &Scope,
     grant: &ClientGrant,
     token: Option<&str>,
 ) -> AppResult<Target> {
     let port = server_port(app);
     let spec = EntrySpec::for_port(port);
-    let detection = clients::detect(&app.cfg.clients, client, &Scope::User, &spec)?;
+    let detection = clients::detect(&app.cfg.clients, client, scope, &spec)?;
     if client == Client::ClaudeDesktop {
         // The token lives in the keychain under the name in the entry's args.
         let existing = clients::claude_desktop::entry_command(&detection.config_path)
@@ -461,36 +502,25 @@ fn unique_name(app: &AppState, client: Client) -> AppResult<String> {
 fn plan_one(
     app: &AppState,
     client: Client,
+    scope: &Scope,
     action: PlanAction,
     grant: &ClientGrant,
 ) -> AppResult<(Planned, PlanView)> {
     let (plan, token_name, keep, replaced) = match action {
         PlanAction::Apply => {
-            let t = target(app, client, grant, None)?;
-            let plan = clients::plan(
-                &app.cfg.clients,
-                client,
-                &Scope::User,
-                &t.spec,
-                Action::Apply,
-            )?;
+            let t = target(app, client, scope, grant, None)?;
+            let plan = clients::plan(&app.cfg.clients, client, scope, &t.spec, Action::Apply)?;
             (plan, t.token_name, t.keep, t.replaced)
         }
         PlanAction::Remove => {
             let spec = EntrySpec::for_port(server_port(app));
-            let detection = clients::detect(&app.cfg.clients, client, &Scope::User, &spec)?;
+            let detection = clients::detect(&app.cfg.clients, client, scope, &spec)?;
             let replaced = detection
                 .existing_token
                 .as_ref()
                 .and_then(|t| valid_token(app, t.expose()))
                 .map(|i| i.name);
-            let plan = clients::plan(
-                &app.cfg.clients,
-                client,
-                &Scope::User,
-                &spec,
-                Action::Remove,
-            )?;
+            let plan = clients::plan(&app.cfg.clients, client, scope, &spec, Action::Remove)?;
             (plan, None, None, replaced)
         }
     };
@@ -511,6 +541,7 @@ fn plan_one(
     Ok((
         Planned {
             client,
+            scope: scope.clone(),
             action,
             grant: grant.clone(),
             masked_diff: plan.preview(),
@@ -570,7 +601,7 @@ async fn apply_one(
             clients::plan(
                 &app.cfg.clients,
                 client,
-                &Scope::User,
+                &planned.scope,
                 &spec,
                 Action::Remove,
             )?
@@ -613,7 +644,7 @@ async fn apply_one(
                     EntrySpec::for_port(server_port(app)).with_token(BearerToken::new(token))
                 };
                 let plan =
-                    clients::plan(&app.cfg.clients, client, &Scope::User, &spec, Action::Apply)?;
+                    clients::plan(&app.cfg.clients, client, &planned.scope, &spec, Action::Apply)?;
                 if plan.preview() != planned.masked_diff {
                     return Err(AppError::ClientConfigFailed {
                         client: client.id().to_owned(),
