@@ -129,6 +129,9 @@ pub struct GrantHook {
     transport: &'static str,
     audit: Option<Arc<dyn AuditSink>>,
     buckets: Mutex<HashMap<i64, Bucket>>,
+    /// Token names by id, for the audit record (a token's name never changes; the grant itself
+    /// is re-read on every call so revocations and edits apply at once).
+    names: Mutex<HashMap<i64, String>>,
     clock: Arc<dyn Fn() -> i64 + Send + Sync>,
     approvals: Option<Arc<ApprovalBroker>>,
 }
@@ -185,6 +188,7 @@ impl GrantHook {
             transport,
             audit,
             buckets: Mutex::new(HashMap::new()),
+            names: Mutex::new(HashMap::new()),
             clock: Arc::new(now_ms),
             approvals: None,
         }
@@ -262,6 +266,11 @@ impl GrantHook {
             .by_id(id)
             .map_err(|e| ToolError::new("internal", format!("the access token database could not be read: {e}")))?
             .ok_or_else(|| ToolError::new("token_unknown", "This connection's access token no longer exists. Create a new one in Xano MCP Desktop."))?;
+        self.names
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(info.id)
+            .or_insert_with(|| info.name.clone());
         if info.revoked_at_ms.is_some() {
             return Err(ToolError::new(
                 "token_revoked",
@@ -443,6 +452,9 @@ impl CallHook for GrantHook {
     }
 
     fn shape(&self, ctx: &RequestContext<RoleServer>, tool: &str, result: &mut Value) {
+        if !matches!(tool, "listWorkspaces" | "getTables") {
+            return;
+        }
         let Ok(info) = self.grant(ctx) else { return };
         match tool {
             "listWorkspaces" if !info.workspaces.is_empty() => {
@@ -477,9 +489,15 @@ impl CallHook for GrantHook {
 
     fn after(&self, ctx: &RequestContext<RoleServer>, outcome: CallOutcome) {
         let Some(audit) = &self.audit else { return };
-        let info = self
-            .caller(ctx)
-            .and_then(|id| self.tokens.by_id(id).ok().flatten());
+        let token_name = self.caller(ctx).and_then(|id| {
+            let known = self
+                .names
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&id)
+                .cloned();
+            known.or_else(|| self.tokens.by_id(id).ok().flatten().map(|i| i.name))
+        });
         let peer = ctx.peer.peer_info();
         let (client_name, client_version) = peer
             .map(|p| {
@@ -497,7 +515,7 @@ impl CallHook for GrantHook {
             .or_else(|| outcome.arguments.get("arguments").and_then(workspace_of));
         audit.record(AuditEvent {
             at_ms: (self.clock)() - i64::try_from(outcome.duration_ms).unwrap_or(0),
-            token_name: info.map(|i| i.name),
+            token_name,
             client_name,
             client_version,
             transport: self.transport,
