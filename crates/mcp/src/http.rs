@@ -8,11 +8,11 @@
 use crate::engine::Engine;
 use crate::policy::Caller;
 use crate::server::{CallHook, XanoMcpServer};
+use crate::sessions::BoundedSessions;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt as _;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -155,14 +155,16 @@ pub fn mcp_service<H: CallHook>(
     engine: Arc<Engine>,
     make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
     stop: CancellationToken,
-) -> StreamableHttpService<XanoMcpServer<H>, LocalSessionManager> {
+) -> StreamableHttpService<XanoMcpServer<H>, BoundedSessions> {
     let config = StreamableHttpServerConfig::default()
         .enforce_origin_validation()
         .with_max_request_body_bytes(MAX_BODY_BYTES)
         .with_cancellation_token(stop);
     StreamableHttpService::new(
         move || Ok(XanoMcpServer::with_hook(engine.clone(), make_hook())),
-        Arc::new(LocalSessionManager::default()),
+        // At most `MAX_SESSIONS` live sessions: abandoned ones cannot pile up until rmcp's
+        // five-minute idle timeout (the soak run's memory finding).
+        Arc::new(BoundedSessions::default()),
         config,
     )
 }

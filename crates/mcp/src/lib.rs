@@ -24,6 +24,7 @@ pub mod local_history;
 pub mod policy;
 pub mod query;
 pub mod server;
+pub mod sessions;
 pub mod shaping;
 pub mod tools;
 
