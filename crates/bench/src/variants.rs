@@ -7,11 +7,8 @@
 //! product is `xano-mcp`.
 
 use anyhow::{Context, Result};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt as _;
-use mcp::http::{Authenticator, FixedToken};
+use mcp::http::{Authenticator, FixedToken, require_bearer};
 use mcp::policy::{AuditSink, Caller, GrantHook};
 use mcp::{CallHook, Engine, EngineOptions, NoHook, XanoMcpServer};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -217,28 +214,4 @@ async fn start<H: CallHook>(
             .await;
     });
     Ok((addr, task))
-}
-
-async fn require_bearer(
-    State(auth): State<Arc<dyn Authenticator>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let given = request
-        .headers()
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or("");
-    match (!given.is_empty())
-        .then(|| auth.authenticate(given))
-        .flatten()
-    {
-        Some(caller) => {
-            request.extensions_mut().insert(caller);
-            next.run(request).await
-        }
-        None => http::StatusCode::UNAUTHORIZED.into_response(),
-    }
 }

@@ -171,7 +171,8 @@ pub fn mcp_service<H: CallHook>(
 
 /// Requires `Authorization: Bearer <token>` that the authenticator accepts; records the caller in
 /// the request's extensions (rmcp hands them to the tool call). Anything else is a bare 401.
-async fn require_bearer(
+/// Public so the benchmark's server variants measure this exact middleware.
+pub async fn require_bearer(
     State(auth): State<Arc<dyn Authenticator>>,
     mut request: Request,
     next: Next,
