@@ -79,15 +79,58 @@ pub fn expect_request(
     body: Option<serde_json::Value>,
 ) -> RecordedRequest {
     let req = only_request(sim);
-    assert_eq!(req.method, method, "{req:#?}");
-    assert_eq!(req.path, format!("/api:meta{path}"), "{req:#?}");
-    let want: Vec<(String, String)> = query
+    let query: Vec<(String, String)> = query
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    assert_eq!(req.query, want, "{req:#?}");
-    assert_eq!(req.body, body, "{req:#?}");
-    assert!(!req.headers.contains_key("authorization"));
+    check_request(&req, method, path, &query, body.as_ref());
     sim.clear_requests();
     req
+}
+
+/// One request a test expects the double to have recorded: method, path below `/api:meta`,
+/// query pairs in order, body.
+#[derive(Debug)]
+pub struct Expected {
+    pub method: &'static str,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+}
+
+/// Checks every request recorded since the last clear, in order, against `want` (for the paging
+/// helpers, which make one request per page), then clears the recorder.
+pub fn expect_requests(sim: &XanoSim, want: &[Expected]) -> Vec<RecordedRequest> {
+    let requests = sim.requests();
+    assert_eq!(
+        requests.len(),
+        want.len(),
+        "expected {want:#?}, got {requests:#?}"
+    );
+    for (req, want) in requests.iter().zip(want) {
+        assert_eq!(req.fault, None, "{req:#?}");
+        check_request(
+            req,
+            want.method,
+            &want.path,
+            &want.query,
+            want.body.as_ref(),
+        );
+    }
+    sim.clear_requests();
+    requests
+}
+
+fn check_request(
+    req: &RecordedRequest,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<&serde_json::Value>,
+) {
+    assert_eq!(req.method, method, "{req:#?}");
+    assert_eq!(req.path, format!("/api:meta{path}"), "{req:#?}");
+    assert_eq!(req.query, query, "{req:#?}");
+    assert_eq!(req.body.as_ref(), body, "{req:#?}");
+    assert!(!req.headers.contains_key("authorization"));
 }

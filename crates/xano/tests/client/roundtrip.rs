@@ -1,4 +1,4 @@
-//! One round trip per endpoint the client offers.
+//! One round trip per client method (the paging helpers page by page), and a refused input.
 
 use super::*;
 use serde_json::{Map, Value, json};
@@ -119,7 +119,18 @@ async fn tables_list_page_get_and_branch() {
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted, "asked for name order");
-    sim.clear_requests();
+    expect_request(
+        &sim,
+        "GET",
+        &format!("/workspace/{WS}/table"),
+        &[
+            ("page", "1"),
+            ("per_page", "500"),
+            ("sort", "name"),
+            ("order", "asc"),
+        ],
+        None,
+    );
 
     let id = customers(&sim);
     let table = client.get_table(WS, id).await.expect("table");
@@ -146,6 +157,48 @@ async fn tables_list_page_get_and_branch() {
 }
 
 #[tokio::test]
+async fn list_all_tables_follows_next_page() {
+    // `list_all_tables` asks for 500 per page, so it takes more than 500 tables to see a second
+    // page: an empty workspace filled with 501.
+    let sim = XanoSim::start(SimConfig::empty())
+        .await
+        .expect("start xano-sim");
+    let client = client_for(&sim, xano_sim::DEMO_TOKEN, quick_retries(4));
+    let ws = *sim.workspace_ids().first().expect("one workspace");
+    let mut want: Vec<String> = (0..501).rev().map(|i| format!("t{i:03}")).collect();
+    for name in &want {
+        let new = NewTable {
+            name: name.clone(),
+            ..Default::default()
+        };
+        client.create_table(ws, &new).await.expect("create");
+    }
+    want.sort_unstable();
+    sim.clear_requests();
+
+    let all = client.list_all_tables(ws).await.expect("all tables");
+    assert_eq!(
+        all.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
+        want,
+        "every table once, in name order across the page boundary"
+    );
+    let page = |n: &str| Expected {
+        method: "GET",
+        path: format!("/workspace/{ws}/table"),
+        query: [
+            ("page", n),
+            ("per_page", "500"),
+            ("sort", "name"),
+            ("order", "asc"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .to_vec(),
+        body: None,
+    };
+    expect_requests(&sim, &[page("1"), page("2")]);
+}
+
+#[tokio::test]
 async fn table_lifecycle_schema_and_indexes() {
     let (sim, client) = setup().await;
     let new = NewTable {
@@ -167,10 +220,11 @@ async fn table_lifecycle_schema_and_indexes() {
         description: Some("user events".into()),
         ..Default::default()
     };
-    client
+    let answer = client
         .update_table_meta(WS, id, &update)
         .await
         .expect("meta");
+    assert_eq!(answer, json!({}));
     expect_request(
         &sim,
         "PUT",
@@ -222,10 +276,11 @@ async fn table_lifecycle_schema_and_indexes() {
         None,
     );
 
-    client
+    let answer = client
         .rename_column(WS, id, "kind", "event_kind")
         .await
         .expect("rename");
+    assert_eq!(answer, json!({}));
     expect_request(
         &sim,
         "POST",
@@ -237,31 +292,35 @@ async fn table_lifecycle_schema_and_indexes() {
     let mut replaced: Vec<TableField> = client.get_schema(WS, id).await.expect("schema");
     sim.clear_requests();
     replaced.retain(|f| f.name != "event_kind");
-    client
+    // What goes out is the schema as the double holds it, minus the dropped column: reading it
+    // into `TableField`s and writing it back loses nothing.
+    let mut kept = sim.schema(WS, id);
+    kept.retain(|f| f["name"] != "event_kind");
+    assert_eq!(kept[0]["name"], "id");
+    let answer = client
         .replace_schema(WS, id, &replaced)
         .await
         .expect("replace schema");
-    let req = only_request(&sim);
-    assert_eq!(
-        (req.method.as_str(), req.path.as_str()),
-        (
-            "PUT",
-            format!("/api:meta/workspace/{WS}/table/{id}/schema").as_str()
-        )
+    assert_eq!(answer, json!({}));
+    expect_request(
+        &sim,
+        "PUT",
+        &format!("/workspace/{WS}/table/{id}/schema"),
+        &[],
+        Some(json!({ "schema": kept })),
     );
-    assert_eq!(req.body.as_ref().expect("body")["schema"][0]["name"], "id");
-    sim.clear_requests();
-    assert!(!sim.schema(WS, id).iter().any(|f| f["name"] == "event_kind"));
+    assert_eq!(sim.schema(WS, id), kept);
 
     client
         .add_column(WS, id, "text", &row(json!({"name":"note"})))
         .await
         .expect("add note");
     sim.clear_requests();
-    client
+    let answer = client
         .delete_column(WS, id, "note")
         .await
         .expect("drop column");
+    assert_eq!(answer, json!({}));
     expect_request(
         &sim,
         "DELETE",
@@ -303,10 +362,11 @@ async fn table_lifecycle_schema_and_indexes() {
     );
 
     let index_text = index_id.as_str().expect("hex id").to_owned();
-    client
+    let answer = client
         .delete_index(WS, id, &index_text)
         .await
         .expect("drop index");
+    assert_eq!(answer, json!({}));
     expect_request(
         &sim,
         "DELETE",
@@ -316,10 +376,11 @@ async fn table_lifecycle_schema_and_indexes() {
     );
 
     let keep = vec![json!({"type":"primary","fields":[{"name":"id"}]})];
-    client
+    let answer = client
         .replace_indexes(WS, id, &keep)
         .await
         .expect("replace indexes");
+    assert_eq!(answer, json!({}));
     expect_request(
         &sim,
         "PUT",
@@ -329,7 +390,8 @@ async fn table_lifecycle_schema_and_indexes() {
     );
     assert_eq!(sim.indexes(WS, id).len(), 1);
 
-    client.delete_table(WS, id).await.expect("drop table");
+    let answer = client.delete_table(WS, id).await.expect("drop table");
+    assert_eq!(answer, json!({}));
     expect_request(
         &sim,
         "DELETE",
@@ -365,8 +427,19 @@ async fn content_browse_get_and_page_walk() {
 
     let walked = client.all_rows(WS, t, 40).await.expect("all rows");
     assert_eq!(walked, all);
-    assert_eq!(sim.requests().len(), all.len().div_ceil(40));
-    sim.clear_requests();
+    let pages: Vec<Expected> = (1..=all.len().div_ceil(40))
+        .map(|n| Expected {
+            method: "GET",
+            path: format!("/workspace/{WS}/table/{t}/content"),
+            query: vec![
+                ("page".into(), n.to_string()),
+                ("per_page".into(), "40".into()),
+            ],
+            body: None,
+        })
+        .collect();
+    assert!(pages.len() > 1, "the walk must cross pages");
+    expect_requests(&sim, &pages);
 
     let first = &all[0];
     let id = RowId::Int(first["id"].as_i64().expect("id"));
@@ -423,7 +496,8 @@ async fn content_writes_one_by_one_and_data_source_header() {
         Some(json!({"stock":2})),
     );
 
-    client.delete_row(WS, t, &id).await.expect("delete row");
+    let answer = client.delete_row(WS, t, &id).await.expect("delete row");
+    assert_eq!(answer, Value::Null);
     expect_request(
         &sim,
         "DELETE",
@@ -503,7 +577,18 @@ async fn content_search_paging_and_bulk() {
     );
     let every = client.search_all(WS, t, &search).await.expect("search all");
     assert_eq!(ids(&every), want);
-    sim.clear_requests();
+    let pages: Vec<Expected> = (1..=want.len().div_ceil(20))
+        .map(|n| Expected {
+            method: "POST",
+            path: format!("/workspace/{WS}/table/{t}/content/search"),
+            query: vec![],
+            body: Some(
+                json!({"page":n,"per_page":20,"sort":[{"id":"desc"}],"search":[{"subscription_tier|in":["pro","enterprise"]},{"region":"US"}]}),
+            ),
+        })
+        .collect();
+    assert!(pages.len() > 1, "the walk must cross pages");
+    expect_requests(&sim, &pages);
 
     // Bulk create, patch and delete on a fresh table.
     let p = sim.table_id(WS, demo::PRODUCTS).expect("products");
@@ -532,12 +617,26 @@ async fn content_search_paging_and_bulk() {
         .collect();
     let outcome = client.bulk_patch(WS, p, &patch).await.expect("bulk patch");
     assert_eq!(outcome.success_total, 3);
-    let req = only_request(&sim);
-    assert_eq!(
-        req.body.as_ref().expect("body")["items"][0],
-        json!({"row_id": new_ids[0], "updates": {"stock": 0}})
+    assert_eq!(outcome.success, new_ids);
+    assert!(outcome.error.is_empty());
+    let int_ids: Vec<i64> = new_ids
+        .iter()
+        .map(|id| match id {
+            RowId::Int(n) => *n,
+            RowId::Text(t) => panic!("products has integer ids, got {t}"),
+        })
+        .collect();
+    expect_request(
+        &sim,
+        "POST",
+        &format!("/workspace/{WS}/table/{p}/content/bulk/patch"),
+        &[],
+        Some(json!({"items": [
+            {"row_id": int_ids[0], "updates": {"stock": 0}},
+            {"row_id": int_ids[1], "updates": {"stock": 0}},
+            {"row_id": int_ids[2], "updates": {"stock": 0}},
+        ]})),
     );
-    sim.clear_requests();
     let stocks: Vec<Value> = sim
         .rows(WS, p)
         .into_iter()
@@ -609,7 +708,8 @@ async fn content_search_paging_and_bulk() {
         Some(json!({"search":[{"price|<":10}]})),
     );
 
-    client.truncate_table(WS, p, true).await.expect("truncate");
+    let answer = client.truncate_table(WS, p, true).await.expect("truncate");
+    assert_eq!(answer, Value::Null);
     expect_request(
         &sim,
         "DELETE",
@@ -732,4 +832,68 @@ async fn request_history_browse_and_search() {
             json!({"page":1,"per_page":500,"search":[{"status|>=|":400}],"sort":{"duration":"desc"}}),
         ),
     );
+}
+
+/// Xano's `{code, message, payload: {param}}` 400 body becomes `Error::InputError` carrying the
+/// param, is not retried (read or write), and changes nothing.
+#[tokio::test]
+async fn refused_input_is_a_typed_error_naming_the_param() {
+    let (sim, client) = setup().await;
+    let t = customers(&sim);
+    let before = sim.rows(WS, t);
+
+    let bad = row(json!({"name": "X", "shoe_size": 44}));
+    let err = client
+        .create_row(WS, t, &bad)
+        .await
+        .expect_err("unknown column");
+    match &err {
+        xano::Error::InputError {
+            message,
+            param,
+            code,
+        } => {
+            assert_eq!(param.as_deref(), Some("shoe_size"), "{err}");
+            assert_eq!(code.as_deref(), Some("ERROR_CODE_INPUT_ERROR"), "{err}");
+            assert!(message.contains("shoe_size"), "{message}");
+        }
+        other => panic!("expected an input error, got {other:?}"),
+    }
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.code(), "xano_input_error");
+    assert!(err.to_string().contains("parameter `shoe_size`"), "{err}");
+    assert!(!err.write_outcome_unknown(), "a 400 applied nothing");
+    let req = expect_request(
+        &sim,
+        "POST",
+        &format!("/workspace/{WS}/table/{t}/content"),
+        &[],
+        Some(Value::Object(bad)),
+    );
+    assert_eq!(req.status, 400);
+    assert_eq!(sim.rows(WS, t), before);
+
+    // A read (search) refused the same way: one request, the param named.
+    let search = ContentSearch {
+        page: 1,
+        per_page: 10,
+        search: vec![PipeCondition::new("shoe_size", PipeOp::Eq, json!(44))],
+        sort: vec![],
+    };
+    let err = client
+        .search_content(WS, t, &search)
+        .await
+        .expect_err("unknown search column");
+    assert!(
+        matches!(&err, xano::Error::InputError { param: Some(p), .. } if p == "search"),
+        "{err:?}"
+    );
+    let req = expect_request(
+        &sim,
+        "POST",
+        &format!("/workspace/{WS}/table/{t}/content/search"),
+        &[],
+        Some(json!({"page":1,"per_page":10,"search":[{"shoe_size":44}]})),
+    );
+    assert_eq!(req.status, 400);
 }
