@@ -24,8 +24,13 @@ for p in json.load(sys.stdin)["packages"]:
     if "/crates/" in p["manifest_path"]:
         print(p["name"])
 ')"
+# The tree is read in full before grep looks at it: piping `cargo tree` into `grep -q` under
+# pipefail would let a match that closes the pipe early (cargo tree then fails with SIGPIPE) count
+# as "no tauri". A failing `cargo tree` stops the script.
 for crate in $engine_crates; do
-  if cargo tree -q -p "$crate" -e normal --prefix none | grep -qE '^tauri(-[a-z-]+)? v'; then
+  tree="$(cargo tree -q --locked -p "$crate" -e normal --prefix none)" \
+    || { echo "error: cargo tree failed for $crate" >&2; exit 1; }
+  if grep -qE '^tauri(-[a-z-]+)? v' <<<"$tree"; then
     echo "error: $crate (under crates/) depends on tauri; engine crates must stay GUI-free (DESIGN §2)" >&2
     exit 1
   fi
