@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the app and its tests need on Debian/Ubuntu: the Tauri system libraries, test tools,
-# and the UI's npm packages. Safe to run again: it installs only what is missing.
+# and the UI's npm packages. Safe to run again: it installs only what is missing. Rust and Node.js
+# are not installed here; it stops with a message when `cargo` or `npm` is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -10,6 +11,9 @@ apt_packages=(
   libayatana-appindicator3-dev librsvg2-dev pkg-config libgtk-3-dev
   # the keychain (Secret Service over D-Bus) and its real-backend test
   libdbus-1-dev gnome-keyring dbus dbus-user-session
+  # the test command: the tauri gate's JSON filter and the Python virtualenvs (python-client-test.sh
+  # runs before e2e.sh, which used to be the only script installing python3-venv)
+  python3 python3-venv
 )
 
 missing=()
@@ -28,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 command -v cargo >/dev/null || { echo "error: Rust is not installed; get it from https://rustup.rs and run this again" >&2; exit 1; }
-command -v npm >/dev/null || { echo "error: Node.js 20+ and npm are not installed; install them and run this again" >&2; exit 1; }
+command -v npm >/dev/null || { echo "error: Node.js (20.19+ or 22.13+) and npm are not installed; install them and run this again" >&2; exit 1; }
 
 if [ ! -d "$root/ui/node_modules" ] || [ "$root/ui/package-lock.json" -nt "$root/ui/node_modules/.package-lock.json" ]; then
   echo "==> installing UI packages (npm ci)"
