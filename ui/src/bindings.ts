@@ -424,6 +424,8 @@ export type HistoryPageView = {
 /**  The page's filters. Status classes and codes combine with OR; everything else with AND. */
 export type HistoryQuery = {
 	workspaceId?: number | null,
+	/**  The synced branch to show (`None`: what Xano returns without a branch, the usual). */
+	branch?: string | null,
 	/**  Epoch ms, inclusive. */
 	sinceMs?: number | null,
 	/**  Epoch ms, exclusive. */
@@ -787,7 +789,7 @@ export type UiPrefs = {
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
-/**  The sync of one workspace (live branch). */
+/**  The sync of one workspace and branch (`branch: None`: what Xano returns without a branch). */
 export type WorkspaceSyncView = {
 	workspaceId: number,
 	workspaceName: string | null,

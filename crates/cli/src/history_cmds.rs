@@ -14,9 +14,13 @@ pub enum HistoryCommand {
         /// The workspace id.
         #[arg(long)]
         workspace: i64,
-        /// The branch label (default: the live branch).
-        #[arg(long)]
+        /// The branch label. Default: the active profile's branch (the one `serve`'s history
+        /// tools read), else what Xano lists without a branch. `--live` ignores the profile's.
+        #[arg(long, conflicts_with = "live")]
         branch: Option<String>,
+        /// Sync what Xano lists without a branch, even if the profile names one.
+        #[arg(long)]
+        live: bool,
         /// Also keep request and response bodies and headers (secrets masked).
         #[arg(long)]
         store_bodies: bool,
@@ -46,6 +50,9 @@ pub struct FilterArgs {
     /// Only this workspace.
     #[arg(long)]
     pub workspace: Option<i64>,
+    /// The synced copy of this branch (default: the one synced without a branch).
+    #[arg(long)]
+    pub branch: Option<String>,
     /// From this time: 2024-01-15 or 2024-01-15T10:00:00Z, or a span back from now like 2h or 3d.
     #[arg(long)]
     pub since: Option<String>,
@@ -100,6 +107,12 @@ fn time_arg(text: &str, name: &str) -> Result<i64> {
 fn filter_of(args: &FilterArgs) -> Result<HistoryFilter> {
     let mut f = HistoryFilter {
         workspace_id: args.workspace,
+        branch: args
+            .branch
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_owned),
         limit: args.limit,
         ..HistoryFilter::default()
     };
@@ -157,6 +170,7 @@ pub async fn run(command: HistoryCommand) -> Result<()> {
         HistoryCommand::Sync {
             workspace,
             branch,
+            live,
             store_bodies,
             retention_days,
         } => {
@@ -164,6 +178,11 @@ pub async fn run(command: HistoryCommand) -> Result<()> {
                 .with_headless(Headless::from_env());
             let access = core_api::connect(&ctx, None).await?;
             let client = access.client(&ctx)?;
+            let branch = match (branch, live) {
+                (_, true) => None,
+                (Some(b), _) => Some(b),
+                (None, false) => client.options().branch.clone(),
+            };
             let store = store(&paths)?;
             let options = SyncOptions {
                 store_bodies,
@@ -190,9 +209,13 @@ pub async fn run(command: HistoryCommand) -> Result<()> {
             )
             .await?;
             let mut out = std::io::stdout().lock();
+            let of_branch = branch
+                .as_deref()
+                .map(|b| format!(" (branch {b})"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "Synced workspace {workspace}: {} pages, {} items read, {} new, {} removed by retention.",
+                "Synced workspace {workspace}{of_branch}: {} pages, {} items read, {} new, {} removed by retention.",
                 report.pages, report.items_seen, report.items_new, report.retention_deleted
             )?;
             if report.rate_limited {

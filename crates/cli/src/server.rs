@@ -32,9 +32,14 @@ async fn engine_for(paths: &Paths) -> Result<Arc<Engine>> {
     })?;
     let client = access.client(&ctx)?;
     let mut engine = Engine::new(client, EngineOptions::default());
-    // The history tools read the synced copy (`xano-mcp history sync`) when it covers the window.
+    // The history tools read the synced copy (`xano-mcp history sync`, of the profile's branch)
+    // when it covers the window.
     if let Ok(store) = history::HistoryStore::open(&paths.history_db()) {
-        engine = engine.with_history(Arc::new(core_api::synced::SyncedHistory(Arc::new(store))));
+        let branch = engine.client(None).options().branch.clone();
+        engine = engine.with_history(Arc::new(core_api::synced::SyncedHistory::new(
+            Arc::new(store),
+            branch,
+        )));
     }
     Ok(Arc::new(engine))
 }

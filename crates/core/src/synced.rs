@@ -10,14 +10,32 @@ use xano::types::RequestHistoryItem;
 /// Rows read per query when collecting a window.
 const PAGE: u32 = 5_000;
 
-/// The history database, seen by the MCP tools.
+/// The history database, seen by the MCP tools of an engine whose Xano client uses `branch`.
+///
+/// The tools read the copy of the branch their client asks Xano about (`None`: the requests
+/// Xano returns without a `branch` parameter), so a synced answer and a live one agree.
 #[derive(Debug, Clone)]
-pub struct SyncedHistory(pub Arc<HistoryStore>);
+pub struct SyncedHistory {
+    store: Arc<HistoryStore>,
+    branch: Option<String>,
+}
+
+impl SyncedHistory {
+    /// The copy of `branch` (blank = none) in `store`.
+    pub fn new(store: Arc<HistoryStore>, branch: Option<String>) -> Self {
+        Self {
+            store,
+            branch: branch
+                .map(|b| b.trim().to_owned())
+                .filter(|b| !b.is_empty()),
+        }
+    }
+}
 
 impl LocalHistory for SyncedHistory {
     fn covers(&self, workspace_id: i64, start_ms: i64, end_ms: i64) -> bool {
-        self.0
-            .covers(workspace_id, None, start_ms, end_ms)
+        self.store
+            .covers(workspace_id, self.branch.as_deref(), start_ms, end_ms)
             .unwrap_or(false)
     }
 
@@ -27,6 +45,7 @@ impl LocalHistory for SyncedHistory {
         loop {
             let filter = HistoryFilter {
                 workspace_id: Some(workspace_id),
+                branch: self.branch.clone(),
                 since_ms: Some(start_ms),
                 until_ms: Some(end_ms),
                 source: HistorySource::Xano,
@@ -36,7 +55,7 @@ impl LocalHistory for SyncedHistory {
                 offset,
                 ..HistoryFilter::default()
             };
-            let Ok(page) = self.0.history_search(&filter) else {
+            let Ok(page) = self.store.history_search(&filter) else {
                 break;
             };
             let n = page.rows.len() as u32;

@@ -287,7 +287,15 @@ impl XanoSim {
     pub fn add_history(&self, workspace_id: i64, count: usize) {
         let now = self.now_ms();
         let mut store = self.shared.store();
-        traffic::append(&mut store, workspace_id, count, now);
+        traffic::append(&mut store, workspace_id, None, count, now);
+    }
+
+    /// Like [`XanoSim::add_history`], for the branch labelled `branch` (requests to that branch's
+    /// API). Unknown workspace or branch: nothing happens.
+    pub fn add_branch_history(&self, workspace_id: i64, branch: &str, count: usize) {
+        let now = self.now_ms();
+        let mut store = self.shared.store();
+        traffic::append(&mut store, workspace_id, Some(branch), count, now);
     }
 
     /// Ids of all workspaces, ascending.

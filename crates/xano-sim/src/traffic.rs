@@ -192,7 +192,13 @@ pub(crate) fn plan(
 
 /// Appends `count` items stamped `now_ms` to a workspace's history (nothing for an unknown one),
 /// drawing from the store's RNG.
-pub(crate) fn append(store: &mut Store, workspace_id: i64, count: usize, now_ms: i64) {
+pub(crate) fn append(
+    store: &mut Store,
+    workspace_id: i64,
+    branch: Option<&str>,
+    count: usize,
+    now_ms: i64,
+) {
     let cutoff = now_ms - store.history_window_ms;
     let Some(ws) = store.workspaces.get_mut(&workspace_id) else {
         return;
@@ -200,7 +206,9 @@ pub(crate) fn append(store: &mut Store, workspace_id: i64, count: usize, now_ms:
     // Generates any planned seed traffic first, so ids stay in time order.
     ws.history(cutoff);
     let targets = catalog(ws);
-    let branch_id = ws.branch(None).map(|b| b.id).unwrap_or_default();
+    let Ok(branch_id) = ws.branch(branch).map(|b| b.id) else {
+        return;
+    };
     let host = store.instance.xano_domain.clone();
     let first_id = store.reserve_ids(IdKind::History, count);
     let context = Context {

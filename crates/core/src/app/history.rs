@@ -94,6 +94,8 @@ pub enum HistorySortView {
 #[serde(rename_all = "camelCase", default)]
 pub struct HistoryQuery {
     pub workspace_id: Option<i64>,
+    /// The synced branch to show (`None`: what Xano returns without a branch, the usual).
+    pub branch: Option<String>,
     /// Epoch ms, inclusive.
     pub since_ms: Option<i64>,
     /// Epoch ms, exclusive.
@@ -267,7 +269,7 @@ pub struct SyncProgressView {
     pub newest_ms: Option<i64>,
 }
 
-/// The sync of one workspace (live branch).
+/// The sync of one workspace and branch (`branch: None`: what Xano returns without a branch).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -347,7 +349,7 @@ impl HistoryQuery {
         };
         HistoryFilter {
             workspace_id: self.workspace_id,
-            branch: None,
+            branch: self.branch.clone().filter(|b| !b.trim().is_empty()),
             since_ms: self.since_ms,
             until_ms: self.until_ms,
             status_classes: self.status_classes.iter().map(|&c| c.into()).collect(),
@@ -842,8 +844,8 @@ fn free_name(dir: &std::path::Path, stem: &str, ext: &str) -> PathBuf {
 pub(crate) struct SyncRunner {
     /// Wakes the job for an immediate run.
     wake: Notify,
-    /// Running syncs and their progress, by workspace.
-    running: std::sync::Mutex<BTreeMap<i64, SyncProgressView>>,
+    /// Running syncs and their progress, by workspace and branch.
+    running: std::sync::Mutex<BTreeMap<Scope, SyncProgressView>>,
     /// Workspace names from the last listing.
     names: std::sync::Mutex<BTreeMap<i64, String>>,
     /// A problem that stopped the last round before any workspace (masked, in words).
@@ -851,6 +853,9 @@ pub(crate) struct SyncRunner {
     next_run_ms: std::sync::Mutex<Option<i64>>,
     job: std::sync::Mutex<Option<(watch::Sender<bool>, tokio::task::JoinHandle<()>)>>,
 }
+
+/// A synced workspace and branch (`None`: Xano's default).
+type Scope = (i64, Option<String>);
 
 impl SyncRunner {
     /// Asks the job for a run now (remembered if the job is busy).
@@ -931,23 +936,17 @@ pub fn sync_now(app: &AppState) -> AppResult<HistorySyncView> {
     sync_status(app)
 }
 
-/// The sync state of every workspace seen so far.
+/// The sync state of every workspace and branch seen so far.
 pub fn sync_status(app: &AppState) -> AppResult<HistorySyncView> {
     let store = store(app)?;
-    let mut ids: Vec<i64> = store
-        .sync_scopes()
-        .map_err(store_error)?
-        .into_iter()
-        .filter(|(_, branch)| branch.is_none())
-        .map(|(ws, _)| ws)
-        .collect();
-    ids.extend(lock(&app.sync.running).keys().copied());
-    ids.extend(lock(&app.sync.names).keys().copied());
-    ids.sort_unstable();
-    ids.dedup();
-    let workspaces = ids
-        .into_iter()
-        .map(|ws| workspace_view(app, &store, ws))
+    let mut scopes: Vec<Scope> = store.sync_scopes().map_err(store_error)?;
+    scopes.extend(lock(&app.sync.running).keys().cloned());
+    scopes.extend(lock(&app.sync.names).keys().map(|&ws| (ws, None)));
+    scopes.sort_unstable();
+    scopes.dedup();
+    let workspaces = scopes
+        .iter()
+        .map(|(ws, branch)| workspace_view(app, &store, *ws, branch.as_deref()))
         .collect::<AppResult<Vec<_>>>()?;
     Ok(HistorySyncView {
         workspaces,
@@ -963,9 +962,16 @@ fn retention_days(app: &AppState) -> u32 {
         .clamp(1, history::MAX_REQUEST_RETENTION_DAYS)
 }
 
-fn workspace_view(app: &AppState, store: &HistoryStore, ws: i64) -> AppResult<WorkspaceSyncView> {
-    let state = store.sync_state(ws, None).map_err(store_error)?;
-    let progress = lock(&app.sync.running).get(&ws).copied();
+fn workspace_view(
+    app: &AppState,
+    store: &HistoryStore,
+    ws: i64,
+    branch: Option<&str>,
+) -> AppResult<WorkspaceSyncView> {
+    let state = store.sync_state(ws, branch).map_err(store_error)?;
+    let progress = lock(&app.sync.running)
+        .get(&(ws, branch.map(str::to_owned)))
+        .copied();
     let name = lock(&app.sync.names).get(&ws).cloned();
     Ok(match state {
         Some(s) => WorkspaceSyncView {
@@ -987,7 +993,7 @@ fn workspace_view(app: &AppState, store: &HistoryStore, ws: i64) -> AppResult<Wo
         None => WorkspaceSyncView {
             workspace_id: ws,
             workspace_name: name,
-            branch: None,
+            branch: branch.map(str::to_owned),
             running: progress.is_some(),
             progress,
             last_attempt_ms: None,
@@ -1029,20 +1035,22 @@ enum RoundOutcome {
     Backoff,
 }
 
-fn emit_workspace(app: &AppState, store: &HistoryStore, ws: i64) {
-    if let Ok(view) = workspace_view(app, store, ws) {
+fn emit_workspace(app: &AppState, store: &HistoryStore, scope: &Scope) {
+    if let Ok(view) = workspace_view(app, store, scope.0, scope.1.as_deref()) {
         app.emit(AppEvent::HistorySync(view));
     }
 }
 
-/// One round: every workspace of the connected backend, one after the other.
+/// One round: every workspace of the connected backend, one after the other; in each, what Xano
+/// returns without a branch and, when the active profile names a branch the workspace has, that
+/// branch (the history tools of a profile with a branch read its copy).
 async fn sync_round(app: &Arc<AppState>) -> RoundOutcome {
     let Ok(store) = store(app) else {
         return RoundOutcome::Idle;
     };
-    let (engine, kind) = {
+    let (engine, kind, branch) = {
         let backend = app.backend.lock().await;
-        (backend.engine.clone(), backend.kind)
+        (backend.engine.clone(), backend.kind, backend.branch.clone())
     };
     let Some(engine) = engine else {
         *lock(&app.sync.problem) = Some(
@@ -1051,7 +1059,8 @@ async fn sync_round(app: &Arc<AppState>) -> RoundOutcome {
         );
         return RoundOutcome::Idle;
     };
-    let client = engine.client(None);
+    // The profile's branch is asked for per scope below; the listing needs none.
+    let client = engine.client(None).with_branch(None);
     let workspaces = match client.list_workspaces().await {
         Ok(list) => list,
         Err(e) => {
@@ -1076,10 +1085,27 @@ async fn sync_round(app: &Arc<AppState>) -> RoundOutcome {
         ..SyncOptions::default()
     };
     let mut outcome = RoundOutcome::Good;
-    for ws in workspaces {
-        lock(&app.sync.running).insert(ws.id, SyncProgressView::default());
-        emit_workspace(app, &store, ws.id);
-        let result = history::sync(&store, &client, ws.id, None, &options, |p| {
+    let mut scopes: Vec<Scope> = Vec::new();
+    for ws in &workspaces {
+        scopes.push((ws.id, None));
+        let Some(branch) = &branch else { continue };
+        match client.list_branches(ws.id).await {
+            // A workspace without that branch has no history of it to copy.
+            Ok(list) if list.iter().any(|b| &b.label == branch) => {
+                scopes.push((ws.id, Some(branch.clone())));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::info!(workspace = ws.id, "listing the branches failed: {e}");
+                outcome = RoundOutcome::Backoff;
+            }
+        }
+    }
+    for scope in scopes {
+        let ws = scope.0;
+        lock(&app.sync.running).insert(scope.clone(), SyncProgressView::default());
+        emit_workspace(app, &store, &scope);
+        let result = history::sync(&store, &client, ws, scope.1.as_deref(), &options, |p| {
             let view = SyncProgressView {
                 pages: p.pages,
                 items_seen: p.items_seen,
@@ -1087,12 +1113,12 @@ async fn sync_round(app: &Arc<AppState>) -> RoundOutcome {
                 oldest_reached_ms: p.oldest_reached_ms,
                 newest_ms: p.newest_ms,
             };
-            lock(&app.sync.running).insert(ws.id, view);
-            emit_workspace(app, &store, ws.id);
+            lock(&app.sync.running).insert(scope.clone(), view);
+            emit_workspace(app, &store, &scope);
         })
         .await;
-        lock(&app.sync.running).remove(&ws.id);
-        emit_workspace(app, &store, ws.id);
+        lock(&app.sync.running).remove(&scope);
+        emit_workspace(app, &store, &scope);
         match result {
             Ok(report) if report.rate_limited => {
                 // The rest waits for the next round, after the backoff.
@@ -1101,7 +1127,7 @@ async fn sync_round(app: &Arc<AppState>) -> RoundOutcome {
             }
             Ok(_) => {}
             Err(e) => {
-                tracing::info!(workspace = ws.id, "request history sync failed: {e}");
+                tracing::info!(workspace = ws, branch = ?scope.1, "request history sync failed: {e}");
                 outcome = RoundOutcome::Backoff;
             }
         }
@@ -1427,6 +1453,137 @@ mod tests {
                 .iter()
                 .all(|w| !w.running)
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_profiles_branch_is_synced_beside_the_live_one_and_read_by_the_tools() {
+        let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+            .await
+            .expect("sim");
+        let ws = xano_sim::demo::WORKSPACE_ID;
+        let ids = |sim: &xano_sim::XanoSim| -> std::collections::BTreeSet<i64> {
+            sim.history(ws)
+                .iter()
+                .filter_map(|i| i["id"].as_i64())
+                .collect()
+        };
+        let before = ids(&sim);
+        // Requests to the `dev` branch's API: four, then three ten minutes later (a sync
+        // claims a window complete only up to a margin before the newest request).
+        sim.add_branch_history(ws, "dev", 4);
+        let first: std::collections::BTreeSet<i64> =
+            ids(&sim).difference(&before).copied().collect();
+        let first_at = sim.now_ms();
+        sim.advance_clock(Duration::from_secs(600));
+        sim.add_branch_history(ws, "dev", 3);
+        let dev: std::collections::BTreeSet<i64> = ids(&sim).difference(&before).copied().collect();
+        assert_eq!((first.len(), dev.len()), (4, 7));
+
+        let dir = tempfile::tempdir().expect("dir");
+        let paths = crate::Paths::at(dir.path().join("engine"));
+        crate::app::settings::save_settings(
+            &paths,
+            &crate::app::EngineSettings {
+                port: 0,
+                demo_mode: false,
+                setup_done: true,
+                ..Default::default()
+            },
+        )
+        .expect("settings");
+        let cfg = crate::app::AppConfig {
+            exports_dir: dir.path().join("downloads"),
+            paths,
+            vault: vault::Vault::in_memory().0,
+            clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.path().join("home")),
+            account_base: xano::MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
+            headless: crate::Headless::none(),
+            xano_mcp_binary: None,
+        };
+        let app = AppState::open(cfg).expect("app");
+        let mut profile = vault::Profile::new("work", &sim.meta_url(), now_ms() / 1000);
+        profile.branch = Some("dev".into());
+        crate::save_profile(&app.setup, profile, xano_sim::DEMO_TOKEN)
+            .await
+            .expect("profile");
+        crate::use_profile(&app.setup, "work").expect("active");
+        let status = crate::app::server::start(&app).await;
+        assert_eq!(status.state, crate::app::ServerState::Running, "{status:?}");
+
+        // One round, directly.
+        let listed = sim.history(ws).len();
+        assert_eq!(sync_round(&app).await, RoundOutcome::Good);
+        let history_calls: Vec<_> = sim
+            .requests()
+            .into_iter()
+            .filter(|r| {
+                r.path
+                    .ends_with(&format!("/workspace/{ws}/request_history"))
+            })
+            .collect();
+        let branch_of = |r: &xano_sim::RecordedRequest| {
+            r.query
+                .iter()
+                .find(|(k, _)| k == "branch")
+                .map(|(_, v)| v.clone())
+        };
+        assert!(
+            history_calls.iter().any(|r| branch_of(r).is_none()),
+            "the live branch"
+        );
+        assert!(
+            history_calls
+                .iter()
+                .any(|r| branch_of(r).as_deref() == Some("dev")),
+            "the profile's branch: {history_calls:?}"
+        );
+
+        let status = sync_status(&app).expect("status");
+        let scope = |branch: Option<&str>| {
+            status
+                .workspaces
+                .iter()
+                .find(|w| w.workspace_id == ws && w.branch.as_deref() == branch)
+                .unwrap_or_else(|| panic!("{branch:?} in {status:?}"))
+                .clone()
+        };
+        let (live, dev_scope) = (scope(None), scope(Some("dev")));
+        assert_eq!(dev_scope.items, 7, "{dev_scope:?}");
+        assert_eq!(
+            live.items as usize, listed,
+            "without a branch Xano lists every branch"
+        );
+        assert_eq!(dev_scope.workspace_name.as_deref(), Some("Acme Store"));
+        assert!(dev_scope.last_success_ms.is_some() && dev_scope.last_error.is_none());
+
+        // The page shows one branch's copy at a time.
+        let query = HistoryQuery {
+            workspace_id: Some(ws),
+            branch: Some("dev".into()),
+            source: HistorySourceView::Xano,
+            ..HistoryQuery::default()
+        };
+        let page = search(&app, &query, 0, 50).expect("search");
+        let shown: std::collections::BTreeSet<i64> = page.rows.iter().map(|r| r.id).collect();
+        assert_eq!(shown, dev);
+        assert!(page.rows.iter().all(|r| r.branch.as_deref() == Some("dev")));
+
+        // The history tools of this backend ask Xano with `branch=dev`, so they read that copy.
+        let engine = crate::app::server::engine(&app).await.expect("engine");
+        let local = engine
+            .history
+            .clone()
+            .expect("the tools read the synced copy");
+        // The minute of the first four: a window the round proved complete.
+        let start = dev_scope.oldest_ms.expect("oldest");
+        assert!(start <= first_at);
+        let end = first_at + 60_000;
+        assert!(local.covers(ws, start, end), "{dev_scope:?}");
+        let read: std::collections::BTreeSet<i64> =
+            local.items(ws, start, end).iter().map(|i| i.id).collect();
+        assert_eq!(read, first);
+        crate::app::server::stop(&app).await;
+        sim.shutdown().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -82,6 +82,9 @@ pub(crate) struct Backend {
     pub(crate) sim: Option<xano_sim::XanoSim>,
     pub(crate) engine: Option<Arc<Engine>>,
     pub(crate) server: Option<RunningHttp>,
+    /// The branch the active profile names (`None`: the live branch); the history sync copies
+    /// it beside the live branch, and the history tools read its copy.
+    pub(crate) branch: Option<String>,
 }
 
 /// The state now.
@@ -166,6 +169,7 @@ pub(crate) async fn switch_backend(app: &Arc<AppState>, demo: bool) -> AppResult
     backend.engine = None;
     backend.kind = None;
     backend.label = None;
+    backend.branch = None;
     let options = engine_options(app);
     if demo {
         let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
@@ -177,7 +181,11 @@ pub(crate) async fn switch_backend(app: &Arc<AppState>, demo: bool) -> AppResult
             MetaBase::parse(&sim.meta_url())?,
             XanoToken::new(xano_sim::DEMO_TOKEN),
         )?;
-        backend.engine = Some(Arc::new(Engine::new(client, options)));
+        backend.engine = Some(Arc::new(with_history(
+            app,
+            Engine::new(client, options),
+            None,
+        )));
         backend.sim = Some(sim);
         backend.kind = Some(BackendKind::Demo);
         backend.label = Some("Demo data (built in, no Xano account)".to_owned());
@@ -195,13 +203,33 @@ pub(crate) async fn switch_backend(app: &Arc<AppState>, demo: bool) -> AppResult
             }
             _ => access.instance.host().to_owned(),
         });
-        backend.engine = Some(Arc::new(Engine::new(client, options)));
+        backend.branch = access
+            .profile
+            .as_ref()
+            .and_then(|p| p.branch.as_deref())
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_owned);
+        let engine = Engine::new(client, options);
+        backend.engine = Some(Arc::new(with_history(app, engine, backend.branch.clone())));
         backend.kind = Some(BackendKind::Xano);
     }
     let status = serve(app, &mut backend).await;
     // A new backend has its own history: sync it now.
     app.sync.wake();
     Ok(status)
+}
+
+/// The engine with the synced request history of `branch` (the history tools read it when it
+/// holds the asked window; the app's sync job keeps it current).
+fn with_history(app: &AppState, engine: Engine, branch: Option<String>) -> Engine {
+    match &app.history {
+        Some(store) => engine.with_history(Arc::new(crate::synced::SyncedHistory::new(
+            store.clone(),
+            branch,
+        ))),
+        None => engine,
+    }
 }
 
 fn engine_options(app: &AppState) -> EngineOptions {

@@ -14,6 +14,8 @@ import type {
 } from "../../bindings";
 
 export const FAKE_ROWS = 100_000;
+/** Requests of the synced `dev` branch (a profile that names a branch syncs it beside the live one). */
+export const FAKE_DEV_ROWS = 120;
 const VERBS = ["GET", "GET", "GET", "POST", "PATCH", "DELETE"];
 const PATHS = ["/api:Xy12ab/customers", "/api:Xy12ab/orders", "/api:Xy12ab/products", "/api:Xy12ab/auth/login", "/api:Ad9m/reports/daily"];
 
@@ -37,6 +39,11 @@ export function fakeRows(): HistoryRowView[] {
     const durationMs = path.includes("reports") ? 1200 + (i % 900) : 20 + ((i * 37) % 180);
     rows.push({ key: `x:1::${i}`, source: "xano", id: i, atMs: at, workspaceId: 1, branch: null, verb, uri: `https://x1.xano.io${path}/${i % 500}`, endpoint: `${verb} ${path}/{id}`, status, durationMs, apiGroupId: 1, outcome: null, hasBody: true });
   }
+  for (let i = 0; i < FAKE_DEV_ROWS; i++) {
+    const id = 1_000_000 + i;
+    rows.push({ key: `x:1:dev:${id}`, source: "xano", id, atMs: base - i * 60_000, workspaceId: 1, branch: "dev", verb: "GET", uri: `https://x1.xano.io/api:Xy12ab:dev/orders/${i}`, endpoint: "GET /api:Xy12ab:dev/orders/{id}", status: 200, durationMs: 45, apiGroupId: 1, outcome: null, hasBody: true });
+  }
+  rows.sort((a, b) => b.atMs - a.atMs);
   return rows;
 }
 
@@ -44,6 +51,8 @@ function matches(q: HistoryQuery, r: HistoryRowView): boolean {
   if (q.source === "xano" && r.source !== "xano") return false;
   if (q.source === "mcp" && r.source !== "mcp") return false;
   if (q.workspaceId != null && r.workspaceId !== q.workspaceId) return false;
+  // The branch picks which synced copy of Xano's log is shown; our calls show either way.
+  if (r.source === "xano" && (q.branch ?? null) !== r.branch) return false;
   if (q.sinceMs != null && r.atMs < q.sinceMs) return false;
   if (q.untilMs != null && r.atMs >= q.untilMs) return false;
   const classes = q.statusClasses ?? [];
@@ -126,6 +135,7 @@ export const fakeHistory = {
   syncStatus: async (): Promise<HistorySyncView> => ({
     workspaces: [
       { workspaceId: 1, workspaceName: "Acme Store", branch: null, running: false, progress: null, lastAttemptMs: base, lastSuccessMs: base, lastError: null, lastErrorAtMs: null, items: FAKE_ROWS, oldestMs: base - FAKE_ROWS * 900, newestMs: base },
+      { workspaceId: 1, workspaceName: "Acme Store", branch: "dev", running: false, progress: null, lastAttemptMs: base, lastSuccessMs: base, lastError: null, lastErrorAtMs: null, items: FAKE_DEV_ROWS, oldestMs: base - FAKE_DEV_ROWS * 60_000, newestMs: base },
     ],
     problem: null,
     nextRunMs: base + 300_000,

@@ -2,12 +2,15 @@ import { describe, expect, it } from "vitest";
 import {
   PageCache,
   addChip,
+  branchChip,
   errorChips,
   exportMessage,
+  mergeScope,
   pagesFor,
   removeChip,
   slowerChip,
   statusChip,
+  syncedBranches,
   timeChip,
   toQuery,
   verbChip,
@@ -27,6 +30,7 @@ describe("filter chips", () => {
     const q = toQuery(chips, "  orders ", "xano", "slowest", NOW);
     expect(q).toEqual({
       workspaceId: null,
+      branch: null,
       sinceMs: NOW - 3_600_000,
       untilMs: null,
       statusClasses: ["4xx", "5xx"],
@@ -57,8 +61,29 @@ describe("filter chips", () => {
     expect(toQuery(chips, "", "both", "newest", NOW)).toMatchObject({ sinceMs: null, minDurationMs: null, text: null });
   });
 
+  it("pick one synced branch at a time, the live branch without a chip", () => {
+    let chips = addChip([], branchChip("dev"));
+    expect(toQuery(chips, "", "xano", "newest", NOW).branch).toBe("dev");
+    chips = addChip(chips, branchChip("staging"));
+    expect(chips.map((c) => c.label)).toEqual(["Branch staging"]);
+    expect(toQuery(chips, "", "xano", "newest", NOW).branch).toBe("staging");
+    expect(toQuery(removeChip(chips, "branch"), "", "xano", "newest", NOW).branch).toBeNull();
+  });
+
   it("show our calls when the MCP method is picked on the Xano-only view", () => {
     expect(toQuery([verbChip("mcp")], "", "xano", "newest", NOW).source).toBe("both");
+  });
+});
+
+describe("sync scopes", () => {
+  const scope = (workspaceId: number, branch: string | null, items: number) => ({ workspaceId, branch, items });
+  it("are kept apart per workspace and branch, in order", () => {
+    let list = [scope(2, null, 1), scope(1, null, 1)];
+    list = mergeScope(list, scope(1, "dev", 5));
+    list = mergeScope(list, scope(1, null, 9));
+    expect(list).toEqual([scope(1, null, 9), scope(1, "dev", 5), scope(2, null, 1)]);
+    expect(syncedBranches([...list, scope(2, "dev", 0), scope(3, "beta", 0)])).toEqual(["beta", "dev"]);
+    expect(syncedBranches([scope(1, null, 0)])).toEqual([]);
   });
 });
 

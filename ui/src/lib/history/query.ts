@@ -9,7 +9,8 @@ export type Chip =
   | { kind: "status"; id: string; label: string; value: StatusClassView }
   | { kind: "verb"; id: string; label: string; value: string }
   | { kind: "slower"; id: string; label: string; ms: number }
-  | { kind: "workspace"; id: string; label: string; value: number };
+  | { kind: "workspace"; id: string; label: string; value: number }
+  | { kind: "branch"; id: string; label: string; value: string };
 
 export const TIME_CHOICES: { label: string; ms: number }[] = [
   { label: "Last 15 minutes", ms: 15 * 60_000 },
@@ -53,7 +54,28 @@ export function workspaceChip(id: number, name: string): Chip {
   return { kind: "workspace", id: "workspace", label: `Workspace ${name}`, value: id };
 }
 
-/** Adds a chip; a time, duration or workspace chip replaces the one before, others are unique. */
+/** Shows the synced copy of a branch (without it: what Xano logs without naming a branch). */
+export function branchChip(label: string): Chip {
+  return { kind: "branch", id: "branch", label: `Branch ${label}`, value: label };
+}
+
+/** The branches that have a synced copy of their own, in order, once each. */
+export function syncedBranches(scopes: { branch: string | null }[]): string[] {
+  return [...new Set(scopes.flatMap((s) => (s.branch ? [s.branch] : [])))].sort();
+}
+
+/** A sync scope's key: one workspace and branch. */
+export function scopeKey(s: { workspaceId: number; branch: string | null }): string {
+  return `${s.workspaceId}:${s.branch ?? ""}`;
+}
+
+/** Replaces (or adds) one scope's sync state, keeping the list ordered by workspace, then branch. */
+export function mergeScope<T extends { workspaceId: number; branch: string | null }>(list: T[], next: T): T[] {
+  const others = list.filter((x) => scopeKey(x) !== scopeKey(next));
+  return [...others, next].sort((a, b) => a.workspaceId - b.workspaceId || (a.branch ?? "").localeCompare(b.branch ?? ""));
+}
+
+/** Adds a chip; a time, duration, workspace or branch chip replaces the one before, others are unique. */
 export function addChip(chips: Chip[], chip: Chip): Chip[] {
   return [...chips.filter((c) => c.id !== chip.id), chip];
 }
@@ -77,6 +99,7 @@ export function toQuery(
 ): HistoryQuery {
   const q: HistoryQuery = {
     workspaceId: null,
+    branch: null,
     sinceMs: null,
     untilMs: null,
     statusClasses: [],
@@ -94,6 +117,7 @@ export function toQuery(
     else if (c.kind === "verb") q.verbs = [...(q.verbs ?? []), c.value];
     else if (c.kind === "slower") q.minDurationMs = c.ms;
     else if (c.kind === "workspace") q.workspaceId = c.value;
+    else if (c.kind === "branch") q.branch = c.value;
   }
   // Asking for our calls by method means showing them.
   if (q.verbs?.includes("MCP") && source === "xano") q.source = "both";
