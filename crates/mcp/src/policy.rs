@@ -571,4 +571,129 @@ mod tests {
             READ_TOOLS.len() + WRITE_TOOLS.len() + DESTRUCTIVE_TOOLS.len()
         );
     }
+
+    /// Keeps every audit event (the real sink is the history store).
+    #[derive(Default)]
+    struct Events(Mutex<Vec<AuditEvent>>);
+
+    impl AuditSink for Events {
+        fn record(&self, event: AuditEvent) {
+            self.0.lock().expect("events").push(event);
+        }
+    }
+
+    /// A token that expires while its session is open: the grant is re-read on every call, so
+    /// the call before expiry passes and the same session's next call after it is refused with
+    /// a clear error, without a reconnect. The hook's clock is the test's.
+    #[tokio::test]
+    async fn a_grant_expires_during_an_open_session() {
+        use rmcp::ServiceExt;
+        use rmcp::model::CallToolRequestParams;
+        use std::sync::atomic::{AtomicI64, Ordering};
+
+        const EXPIRES_AT: i64 = 1_000_000;
+        let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+            .await
+            .expect("sim");
+        let xano = xano::XanoClient::new(
+            xano::MetaBase::parse(&sim.meta_url()).expect("base"),
+            xano::XanoToken::new(xano_sim::DEMO_TOKEN),
+        )
+        .expect("client");
+        let engine = Arc::new(Engine::new(xano, crate::EngineOptions::default()));
+        let tokens = Arc::new(TokenStore::open_in_memory().expect("tokens"));
+        let (_, info) = tokens
+            .create(
+                &vault::NewLocalToken {
+                    name: "cursor".into(),
+                    tier: AccessTier::ReadOnly,
+                    workspaces: vec![],
+                    tables: None,
+                    expires_at_ms: Some(EXPIRES_AT),
+                    approval: ApprovalPolicy::Off,
+                    rate_limit_per_minute: None,
+                },
+                0,
+            )
+            .expect("token");
+        let now = Arc::new(AtomicI64::new(EXPIRES_AT - 60_000));
+        let events = Arc::new(Events::default());
+        let clock = now.clone();
+        let hook = Arc::new(
+            GrantHook::for_stdio(
+                tokens,
+                info.id,
+                engine.clone(),
+                Some(events.clone() as Arc<dyn AuditSink>),
+            )
+            .with_clock(move || clock.load(Ordering::SeqCst)),
+        );
+        let server = crate::XanoMcpServer::with_hook(engine, hook);
+        let (client_io, server_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            if let Ok(running) = server.serve(server_io).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let client = ().serve(client_io).await.expect("initialize");
+        let get_tables = || {
+            CallToolRequestParams::new("getTables").with_arguments(
+                serde_json::json!({"workspace_id": xano_sim::demo::WORKSPACE_ID})
+                    .as_object()
+                    .cloned()
+                    .expect("args"),
+            )
+        };
+
+        // One second before expiry: allowed, and it reaches Xano.
+        now.store(EXPIRES_AT - 1_000, Ordering::SeqCst);
+        let r = client.call_tool(get_tables()).await.expect("answered");
+        assert_ne!(r.is_error, Some(true), "{r:?}");
+        assert!(!sim.requests().is_empty(), "the call reached Xano");
+
+        // The clock reaches the expiry: the same session's next call is refused, says why and
+        // what to do, and sends nothing to Xano.
+        now.store(EXPIRES_AT, Ordering::SeqCst);
+        sim.clear_requests();
+        let r = client.call_tool(get_tables()).await.expect("answered");
+        assert_eq!(r.is_error, Some(true), "{r:?}");
+        let error = r.structured_content.expect("error")["error"].clone();
+        assert_eq!(error["code"], "token_expired", "{error}");
+        let message = error["message"].as_str().expect("message");
+        assert!(
+            message.contains("`cursor` has expired") && message.contains("Xano MCP Desktop"),
+            "{message}"
+        );
+        assert!(sim.requests().is_empty(), "{:?}", sim.requests());
+        // Nothing is offered any more either.
+        let tools = client.list_all_tools().await.expect("tools/list");
+        assert!(tools.is_empty(), "{tools:?}");
+
+        client.cancel().await.expect("close");
+
+        // Both calls are audited: the first ran, the second was denied as expired.
+        let events = events.0.lock().expect("events");
+        let seen: Vec<(&str, Option<&str>, bool)> = events
+            .iter()
+            .map(|e| {
+                (
+                    e.tool.as_str(),
+                    e.error.as_ref().map(|e| e.code.as_str()),
+                    e.denied,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("getTables", None, false),
+                ("getTables", Some("token_expired"), true)
+            ]
+        );
+        assert!(
+            events
+                .iter()
+                .all(|e| e.token_name.as_deref() == Some("cursor") && e.transport == "stdio")
+        );
+    }
 }
