@@ -17,19 +17,43 @@ pub struct ToolError {
     /// The argument at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub argument: Option<String>,
-    /// For failed writes: whether anything may have been applied.
+    /// For failed writes: what was applied and what was not, in words, with what to do next.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied: Option<String>,
+    /// For failed writes, the same in a machine-readable form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_outcome: Option<WriteOutcome>,
+    /// For a write that failed part-way: the steps of the call that were applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub applied_steps: Vec<String>,
+    /// For a write that failed part-way: the steps that were not applied (the failed one, unless
+    /// its outcome is unknown, and every step after it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_applied_steps: Vec<String>,
+    /// For a write that failed part-way: the step that may or may not have been applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_step: Option<String>,
+}
+
+/// What a failed write left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOutcome {
+    /// Xano refused it before applying it: nothing changed.
+    NotApplied,
+    /// Xano failed after receiving it: it may or may not have been applied.
+    Unknown,
+    /// Earlier steps of the call were applied, then a step failed (`applied_steps`,
+    /// `not_applied_steps` and `unknown_step` say which).
+    PartlyApplied,
 }
 
 impl ToolError {
     /// A bad argument: names it and says how to fix it.
     pub fn invalid(argument: &str, message: impl Into<String>) -> Self {
         Self {
-            code: "invalid_argument".into(),
-            message: message.into(),
             argument: Some(argument.into()),
-            applied: None,
+            ..Self::new("invalid_argument", message)
         }
     }
 
@@ -40,12 +64,72 @@ impl ToolError {
             message: message.into(),
             argument: None,
             applied: None,
+            write_outcome: None,
+            applied_steps: Vec::new(),
+            not_applied_steps: Vec::new(),
+            unknown_step: None,
         }
     }
 
     /// Adds what happened to a write that failed part-way.
     pub fn with_applied(mut self, applied: impl Into<String>) -> Self {
         self.applied = Some(applied.into());
+        self
+    }
+
+    /// Makes the error of one step of a multi-step write truthful about the whole call: `done` are
+    /// the steps applied before it (in the words of the result's change list), `failed` is the step
+    /// that failed (a write refused or with an unknown outcome, or a check or read that stopped the
+    /// call before it), `not_attempted` the steps after it, and `next` says what to do now. With
+    /// nothing done, the error stays as it is (it already says whether the one write happened).
+    pub fn partway(
+        mut self,
+        done: &[String],
+        failed: &str,
+        not_attempted: &[String],
+        next: &str,
+    ) -> Self {
+        if done.is_empty() {
+            return self;
+        }
+        let unknown = self.write_outcome == Some(WriteOutcome::Unknown);
+        let mut text = format!("Partly applied: {} WERE applied.", done.join("; "));
+        let mut not_applied = Vec::new();
+        if unknown {
+            text.push_str(&format!(
+                " It is unknown whether {failed} was applied (Xano failed after receiving the request): read the data back before retrying it."
+            ));
+            if !not_attempted.is_empty() {
+                text.push_str(&format!(
+                    " NOT applied (never sent): {}.",
+                    not_attempted.join("; ")
+                ));
+            }
+        } else {
+            let why = if self.write_outcome.is_some() {
+                "Xano refused it"
+            } else {
+                "the call stopped there"
+            };
+            text.push_str(&format!(" NOT applied: {failed} ({why})"));
+            if not_attempted.is_empty() {
+                text.push('.');
+            } else {
+                text.push_str(&format!(
+                    ", and after it, never sent: {}.",
+                    not_attempted.join("; ")
+                ));
+            }
+            not_applied.push(failed.to_owned());
+        }
+        not_applied.extend(not_attempted.iter().cloned());
+        text.push(' ');
+        text.push_str(next);
+        self.applied = Some(text);
+        self.write_outcome = Some(WriteOutcome::PartlyApplied);
+        self.applied_steps = done.to_vec();
+        self.not_applied_steps = not_applied;
+        self.unknown_step = unknown.then(|| failed.to_owned());
         self
     }
 
@@ -81,13 +165,102 @@ impl From<xano::Error> for ToolError {
 }
 
 /// Converts a Xano error from a write into a tool error that says whether the write happened.
+/// A multi-step write uses [`ToolError::partway`] on the result when earlier steps were applied.
 pub fn write_failed(e: xano::Error, what: &str) -> ToolError {
-    let applied = if e.write_outcome_unknown() {
-        format!(
-            "It is unknown whether {what} was applied: Xano failed after receiving the request. Read the data back before retrying, to avoid doing it twice."
+    let (outcome, applied) = if e.write_outcome_unknown() {
+        (
+            WriteOutcome::Unknown,
+            format!(
+                "It is unknown whether {what} was applied: Xano failed after receiving the request. Read the data back before retrying, to avoid doing it twice."
+            ),
         )
     } else {
-        format!("Nothing was changed: Xano refused {what} before applying it.")
+        (
+            WriteOutcome::NotApplied,
+            format!("Nothing was changed: Xano refused {what} before applying it."),
+        )
     };
-    ToolError::from(e).with_applied(applied)
+    let mut err = ToolError::from(e).with_applied(applied);
+    err.write_outcome = Some(outcome);
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused() -> ToolError {
+        write_failed(
+            xano::Error::AccessDenied {
+                message: "no".into(),
+            },
+            "step b",
+        )
+    }
+
+    #[test]
+    fn a_single_refused_write_changed_nothing() {
+        let e = refused();
+        assert_eq!(e.write_outcome, Some(WriteOutcome::NotApplied));
+        assert!(
+            e.applied
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Nothing was changed"))
+        );
+        // With nothing done before it, `partway` keeps that.
+        assert_eq!(
+            e.clone().partway(&[], "step b", &["step c".into()], "next"),
+            e
+        );
+    }
+
+    #[test]
+    fn partway_lists_applied_refused_and_never_sent_steps() {
+        let e = refused().partway(&["step a".into()], "step b", &["step c".into()], "Do X.");
+        let text = e.applied.clone().expect("applied");
+        assert!(!text.contains("Nothing was changed"), "{text}");
+        assert_eq!(
+            text,
+            "Partly applied: step a WERE applied. NOT applied: step b (Xano refused it), and after it, never sent: step c. Do X."
+        );
+        assert_eq!(e.write_outcome, Some(WriteOutcome::PartlyApplied));
+        assert_eq!(e.applied_steps, ["step a"]);
+        assert_eq!(e.not_applied_steps, ["step b", "step c"]);
+        assert_eq!(e.unknown_step, None);
+        let json = e.to_json();
+        assert_eq!(json["error"]["write_outcome"], "partly_applied");
+    }
+
+    #[test]
+    fn partway_with_an_unknown_outcome_keeps_it_apart() {
+        let unknown = write_failed(
+            xano::Error::Server {
+                status: 500,
+                message: String::new(),
+            },
+            "step b",
+        );
+        assert_eq!(unknown.write_outcome, Some(WriteOutcome::Unknown));
+        let e = unknown.partway(&["step a".into()], "step b", &["step c".into()], "Do X.");
+        let text = e.applied.clone().expect("applied");
+        assert!(
+            text.contains("It is unknown whether step b was applied"),
+            "{text}"
+        );
+        assert!(text.contains("NOT applied (never sent): step c."), "{text}");
+        assert!(!text.contains(".."), "{text}");
+        assert_eq!(e.unknown_step.as_deref(), Some("step b"));
+        assert_eq!(e.not_applied_steps, ["step c"]);
+    }
+
+    #[test]
+    fn partway_after_a_failed_check_says_the_call_stopped() {
+        let e = ToolError::invalid("x", "bad").partway(&["step a".into()], "step b", &[], "Do X.");
+        let text = e.applied.expect("applied");
+        assert!(
+            text.contains("NOT applied: step b (the call stopped there)."),
+            "{text}"
+        );
+        assert_eq!(e.not_applied_steps, ["step b"]);
+    }
 }

@@ -12,7 +12,7 @@
 use super::window;
 use crate::context::CallCx;
 use crate::engine::Engine;
-use crate::error::{ToolError, ToolResult};
+use crate::error::{ToolError, ToolResult, WriteOutcome};
 use crate::ids::{IdArg, RowIdArg};
 use crate::query::{self, Columns, GroupBy, Predicate};
 use crate::shaping::UNTRUSTED_NOTICE;
@@ -832,25 +832,50 @@ pub async fn add_table_content_bulk(engine: &Engine, cx: &CallCx, args: AddBulkA
     let total = rows.len();
     let mut ids: Vec<RowId> = Vec::with_capacity(total);
     for (n, part) in rows.chunks(chunk).enumerate() {
-        let what = if ids.is_empty() {
-            format!("chunk {} of {} rows", n + 1, part.len())
-        } else {
-            format!(
-                "chunk {} of {} rows (the {} rows before it WERE inserted, ids {}..{}; do not send them again)",
-                n + 1,
-                part.len(),
-                ids.len(),
-                ids.first().map(ToString::to_string).unwrap_or_default(),
-                ids.last().map(ToString::to_string).unwrap_or_default()
-            )
-        };
+        let first = n * chunk;
+        let what = format!(
+            "{} (call {} of {})",
+            records_range(first, first + part.len() - 1),
+            n + 1,
+            total.div_ceil(chunk)
+        );
         let created: Option<Vec<RowId>> = cx
             .write(
                 &client,
                 &requests::bulk_create(ws, table, part, args.allow_id_field),
-                &what,
+                &format!("the insert of {what}"),
             )
-            .await?;
+            .await
+            .map_err(|e| {
+                if first == 0 {
+                    // Nothing was inserted before this call: the error already says so.
+                    return e;
+                }
+                let done = [format!(
+                    "the insert of {} ({} rows, ids {}..{})",
+                    records_range(0, first - 1),
+                    ids.len(),
+                    ids.first().map(ToString::to_string).unwrap_or_default(),
+                    ids.last().map(ToString::to_string).unwrap_or_default()
+                )];
+                let rest_start = first + part.len();
+                let after: Vec<String> = (rest_start < total)
+                    .then(|| format!("the insert of {}", records_range(rest_start, total - 1)))
+                    .into_iter()
+                    .collect();
+                let next = if e.write_outcome == Some(WriteOutcome::Unknown) {
+                    format!(
+                        "Read the table back to see which of {} were inserted, then call addTableContentBulk again with only the records not inserted yet (from records[{first}] on); do NOT send the first {first} again.",
+                        records_range(first, rest_start - 1)
+                    )
+                } else {
+                    format!(
+                        "To finish, call addTableContentBulk again with only records[{first}] onward ({} rows); do NOT send the first {first} again.",
+                        total - first
+                    )
+                };
+                e.partway(&done, &format!("the insert of {what}"), &after, &next)
+            })?;
         ids.extend(created.unwrap_or_default());
         cx.progress(
             ((n + 1) * chunk).min(total) as f64,
@@ -873,6 +898,15 @@ pub async fn add_table_content_bulk(engine: &Engine, cx: &CallCx, args: AddBulkA
     Ok(
         json!({ "workspace_id": ws, "table_id": table, "inserted": ids.len(), "ids": ids, "calls": total.div_ceil(chunk) }),
     )
+}
+
+/// `records[3] to records[5]`, or `records[3]` alone.
+fn records_range(first: usize, last: usize) -> String {
+    if first == last {
+        format!("records[{first}]")
+    } else {
+        format!("records[{first}] to records[{last}]")
+    }
 }
 
 /// Up to 5 rows and the count of `ids` that exist.
@@ -1036,8 +1070,9 @@ fn require_condition(sel: &Selection) -> ToolResult<()> {
 }
 
 /// Runs a by-search write: one Xano by-search call when the selection is exact in Xano, else
-/// by-id calls in chunks over the locally selected rows (each chunk's error says how many rows the
-/// earlier chunks already changed). Returns (rows matched, sample, rows changed, selected locally).
+/// by-id calls in chunks over the locally selected rows (a chunk's error says which rows the
+/// earlier chunks already changed and which were not changed). `next` says how to finish after a
+/// partial failure. Returns (rows matched, sample, rows changed, selected locally).
 async fn write_by_search(
     engine: &Engine,
     cx: &CallCx,
@@ -1045,6 +1080,7 @@ async fn write_by_search(
     whole: XanoRequest,
     by_ids: impl Fn(&[RowId]) -> XanoRequest,
     what: &str,
+    next: &str,
 ) -> ToolResult<(u64, Vec<Value>, u64, bool)> {
     let (count, sample, ids) = by_search_selection(engine, cx, sel).await?;
     let mut total = 0u64;
@@ -1054,16 +1090,37 @@ async fn write_by_search(
             total = out.map_or(0, |o| o.success_total);
         }
         Some(ids) => {
-            for (n, part) in ids
-                .chunks(engine.options.bulk_chunk_size.max(1))
-                .enumerate()
-            {
-                let what = if n == 0 {
-                    what.to_owned()
-                } else {
-                    format!("{what} (the first {total} rows WERE already changed)")
+            let size = engine.options.bulk_chunk_size.max(1);
+            let calls = ids.len().div_ceil(size);
+            for (n, part) in ids.chunks(size).enumerate() {
+                let first = n * size;
+                let rows = |from: usize, to: usize| {
+                    if to == from + 1 {
+                        format!("{what} of selected row {to}")
+                    } else {
+                        format!("{what} of the selected rows {} to {to}", from + 1)
+                    }
                 };
-                let out: Option<BulkOutcome> = cx.write(&sel.client, &by_ids(part), &what).await?;
+                let failed = format!(
+                    "{} (call {} of {calls})",
+                    rows(first, first + part.len()),
+                    n + 1
+                );
+                let out: Option<BulkOutcome> = cx
+                    .write(&sel.client, &by_ids(part), &failed)
+                    .await
+                    .map_err(|e| {
+                        if first == 0 {
+                            return e;
+                        }
+                        let done = [format!("{} (rows affected: {total})", rows(0, first))];
+                        let rest = first + part.len();
+                        let after: Vec<String> = (rest < ids.len())
+                            .then(|| rows(rest, ids.len()))
+                            .into_iter()
+                            .collect();
+                        e.partway(&done, &failed, &after, next)
+                    })?;
                 total += out.map_or(0, |o| o.success_total);
             }
         }
@@ -1115,7 +1172,16 @@ pub async fn patch_table_content_by_search(
         requests::bulk_patch(ws, table, &items)
     };
     let (count, sample, total, local) =
-        write_by_search(engine, cx, &sel, whole, by_ids, "the changes").await?;
+        write_by_search(
+        engine,
+        cx,
+        &sel,
+        whole,
+        by_ids,
+        "the changes",
+        "To finish, call patchTableContentBySearch again with the same condition and updates: it selects the rows again, and the rows already changed just get the same values again.",
+    )
+    .await?;
     if cx.is_preview() {
         return Ok(cx.preview_result(
             "patchTableContentBySearch",
@@ -1153,7 +1219,16 @@ pub async fn delete_table_content_by_search(
     let whole = requests::delete_by_search(ws, table, &sel.pushed);
     let by_ids = |part: &[RowId]| requests::bulk_delete(ws, table, part);
     let (count, sample, total, local) =
-        write_by_search(engine, cx, &sel, whole, by_ids, "the deletion").await?;
+        write_by_search(
+        engine,
+        cx,
+        &sel,
+        whole,
+        by_ids,
+        "the deletion",
+        "To finish, call deleteTableContentBySearch again with the same condition: the rows already deleted are no longer selected.",
+    )
+    .await?;
     if cx.is_preview() {
         return Ok(cx.preview_result(
             "deleteTableContentBySearch",

@@ -419,21 +419,48 @@ pub async fn add_table(engine: &Engine, cx: &CallCx, args: AddTableArgs) -> Tool
         cx.write(&client, &create, "the table creation").await?;
     engine.invalidate(ws);
     let table_id = created.map(|c| c.id).ok_or_else(|| {
-        ToolError::new(
+        let mut e = ToolError::new(
             "xano_unparseable_body",
-            "Xano did not return the new table id",
-        )
+            format!(
+                "Xano did not return the new table id. The table `{name}` was probably created: find it with getTables before retrying, to avoid creating it twice."
+            ),
+        );
+        if !unique_columns.is_empty() {
+            e.message.push_str(&format!(
+                " Its unique indexes ({}) were NOT created; add them with updateTableMeta modify_fields {{\"<column>\": {{\"unique\": true}}}}.",
+                unique_columns.join(", ")
+            ));
+        }
+        e
     })?;
     let mut indexes = Vec::new();
-    for col in &unique_columns {
-        let what = format!("the unique index on `{col}` (the table {table_id} itself was created)");
+    let mut done = vec![format!("created table `{name}` (id {table_id})")];
+    for (n, col) in unique_columns.iter().enumerate() {
+        let what = format!("the unique index on `{col}`");
         let id: Option<xano::types::CreatedId<Value>> = cx
             .write(
                 &client,
                 &requests::create_index(ws, table_id, "unique", &unique_index_body(col)),
                 &what,
             )
-            .await?;
+            .await
+            .map_err(|e| {
+                let missing = &unique_columns[n..];
+                let after: Vec<String> = missing[1..]
+                    .iter()
+                    .map(|c| format!("the unique index on `{c}`"))
+                    .collect();
+                let modify: Map<String, Value> = missing
+                    .iter()
+                    .map(|c| (c.clone(), json!({ "unique": true })))
+                    .collect();
+                let next = format!(
+                    "Do not call addTable again: the table exists. Add the missing index(es) with updateTableMeta {} (check getTableSchema first if an index's outcome is unknown).",
+                    json!({ "workspace_id": ws, "table_id": table_id, "schema_updates": { "modify_fields": modify } })
+                );
+                e.partway(&done, &what, &after, &next)
+            })?;
+        done.push(format!("unique index on `{col}`"));
         indexes.push(json!({ "column": col, "index_id": id.map(|i| i.id) }));
     }
     Ok(json!({
@@ -445,6 +472,101 @@ pub async fn add_table(engine: &Engine, cx: &CallCx, args: AddTableArgs) -> Tool
     }))
 }
 
+/// The steps of a multi-step write in order, and how many were applied: a failing step's error
+/// then says exactly what was applied and what was not.
+#[derive(Debug, Default)]
+struct Steps {
+    /// (what the step does, for errors; what it did, for the result's change list).
+    list: Vec<(String, String)>,
+    applied: usize,
+}
+
+impl Steps {
+    fn plan(&mut self, todo: String, done: String) {
+        self.list.push((todo, done));
+    }
+
+    /// The next step was applied.
+    fn applied(&mut self) {
+        self.applied += 1;
+    }
+
+    fn done(&self) -> Vec<String> {
+        self.list[..self.applied]
+            .iter()
+            .map(|(_, done)| done.clone())
+            .collect()
+    }
+
+    /// The error of the next step (a write, or a read or check it needed), made truthful about
+    /// the steps before and after it.
+    fn fail(&self, e: ToolError, next: &str) -> ToolError {
+        let failed = self
+            .list
+            .get(self.applied)
+            .map(|(todo, _)| todo.clone())
+            .unwrap_or_else(|| "the rest of the call".to_owned());
+        let after: Vec<String> = self
+            .list
+            .iter()
+            .skip(self.applied + 1)
+            .map(|(todo, _)| todo.clone())
+            .collect();
+        e.partway(&self.done(), &failed, &after, next)
+    }
+}
+
+/// Applies one `modify_fields` entry to a column; returns whether it asks for a unique index.
+fn modify_column(field: &mut TableField, name: &str, change: &Value) -> ToolResult<bool> {
+    let change = change.as_object().ok_or_else(|| {
+        ToolError::invalid(
+            "schema_updates.modify_fields",
+            format!("the change for `{name}` must be an object like {{\"required\": true}}"),
+        )
+    })?;
+    let mut unique = false;
+    for (key, value) in change {
+        match key.as_str() {
+            "required" => field.required = value.as_bool(),
+            "nullable" => field.nullable = value.as_bool(),
+            "description" => field.description = value.as_str().map(str::to_owned),
+            "default" => {
+                field.default = Some(match value {
+                    Value::String(_) => value.clone(),
+                    Value::Null => Value::String(String::new()),
+                    v => Value::String(v.to_string()),
+                })
+            }
+            "options" | "values" => field.values = value.as_array().cloned(),
+            "unique" => unique = value.as_bool() == Some(true),
+            "type" => {
+                return Err(ToolError::invalid(
+                    "schema_updates.modify_fields",
+                    format!(
+                        "changing the type of `{name}` is not supported here (it can lose data); add a new column and copy the values"
+                    ),
+                ));
+            }
+            other => {
+                return Err(ToolError::invalid(
+                    "schema_updates.modify_fields",
+                    format!(
+                        "`{other}` cannot be changed; use required, nullable, default, description, options or unique"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(unique)
+}
+
+fn no_such_column(name: &str) -> ToolError {
+    ToolError::invalid(
+        "schema_updates.modify_fields",
+        format!("there is no column `{name}`; add it with add_fields"),
+    )
+}
+
 pub async fn update_table_meta(
     engine: &Engine,
     cx: &CallCx,
@@ -453,13 +575,101 @@ pub async fn update_table_meta(
     let ws = args.workspace_id.numeric("workspace_id")?;
     let t = engine.table_id(cx, ws, &args.table_id).await?;
     let client = engine.client(None);
-    let mut done = Vec::new();
     let meta = TableMetaUpdate {
         name: args.name.clone(),
         description: args.description.clone(),
         tag: args.tag.clone(),
         auth: args.auth,
     };
+    let updates = args.schema_updates.unwrap_or_default();
+
+    // Everything that can be checked is checked before the first write, so that a bad argument
+    // changes nothing; the plan of steps lets a failing write say what was and was not applied.
+    let mut steps = Steps::default();
+    if meta != TableMetaUpdate::default() {
+        steps.plan(
+            "the name/description/tags update".to_owned(),
+            "updated name/description/tags".to_owned(),
+        );
+    }
+    let existing = if updates.add_fields.is_some() || updates.modify_fields.is_some() {
+        engine.schema(cx, ws, t).await?
+    } else {
+        Vec::new()
+    };
+    let mut new_columns = Vec::new();
+    for (name, spec) in updates.add_fields.iter().flatten() {
+        if existing.iter().any(|f| &f.name == name) {
+            return Err(ToolError::invalid(
+                "schema_updates.add_fields",
+                format!("column `{name}` already exists; use modify_fields to change it."),
+            ));
+        }
+        let column =
+            column_from_spec(engine, cx, ws, name, spec, "schema_updates.add_fields").await?;
+        steps.plan(
+            format!("adding column `{name}`"),
+            format!("added column `{name}`"),
+        );
+        if column.unique {
+            steps.plan(
+                format!("the unique index on `{name}`"),
+                format!("unique index on `{name}`"),
+            );
+        }
+        new_columns.push((name.clone(), column));
+    }
+    let modify = updates.modify_fields.clone().unwrap_or_default();
+    if !modify.is_empty() {
+        // Check the changes on a copy of the schema as it will be after the added columns.
+        let mut scratch = existing.clone();
+        scratch.extend(new_columns.iter().map(|(_, c)| c.field.clone()));
+        let mut unique = Vec::new();
+        for (name, change) in &modify {
+            let field = scratch
+                .iter_mut()
+                .find(|f| &f.name == name)
+                .ok_or_else(|| no_such_column(name))?;
+            if modify_column(field, name, change)? {
+                unique.push(name.clone());
+            }
+        }
+        let names = modify.keys().cloned().collect::<Vec<_>>().join(", ");
+        if modify_changes_props(&modify) {
+            steps.plan(
+                format!("the column changes to {names}"),
+                format!("changed {names}"),
+            );
+        }
+        for name in unique {
+            steps.plan(
+                format!("the unique index on `{name}`"),
+                format!("unique index on `{name}`"),
+            );
+        }
+    }
+    let mut renames = Vec::new();
+    for (old, new) in updates.rename_fields.iter().flatten() {
+        let new = new.as_str().ok_or_else(|| {
+            ToolError::invalid(
+                "schema_updates.rename_fields",
+                "each new name must be a string",
+            )
+        })?;
+        steps.plan(
+            format!("renaming `{old}` to `{new}`"),
+            format!("renamed `{old}` to `{new}`"),
+        );
+        renames.push((old.clone(), new.to_owned()));
+    }
+    if steps.list.is_empty() {
+        return Err(ToolError::invalid(
+            "schema_updates",
+            "nothing to change: give name, description, tag, auth or schema_updates",
+        ));
+    }
+    let next = "To finish, call updateTableMeta again with only the part that was NOT applied (leave out what was; check with getTableSchema).";
+
     if meta != TableMetaUpdate::default() {
         cx.write::<Value>(
             &client,
@@ -467,167 +677,95 @@ pub async fn update_table_meta(
             "the name/description change",
         )
         .await?;
-        done.push("updated name/description/tags".to_owned());
+        steps.applied();
     }
-    let updates = args.schema_updates.unwrap_or_default();
-    let step = |done: &Vec<String>| {
-        if done.is_empty() {
-            String::new()
-        } else {
-            format!(" Already done: {}.", done.join("; "))
-        }
-    };
-
-    if let Some(add) = &updates.add_fields {
-        let existing = engine.schema(cx, ws, t).await?;
-        for (name, spec) in add {
-            if existing.iter().any(|f| &f.name == name) {
-                return Err(ToolError::invalid(
-                    "schema_updates.add_fields",
-                    format!(
-                        "column `{name}` already exists; use modify_fields to change it.{}",
-                        step(&done)
-                    ),
-                ));
-            }
-            let column =
-                column_from_spec(engine, cx, ws, name, spec, "schema_updates.add_fields").await?;
-            let mut body = serde_json::to_value(&column.field)
-                .unwrap_or_default()
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            body.remove("type");
-            let what = format!("adding column `{name}`.{}", step(&done));
+    for (name, column) in &new_columns {
+        let mut body = serde_json::to_value(&column.field)
+            .unwrap_or_default()
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        body.remove("type");
+        cx.write::<Value>(
+            &client,
+            &requests::add_column(ws, t, &column.field.field_type, &body),
+            &format!("adding column `{name}`"),
+        )
+        .await
+        .map_err(|e| steps.fail(e, next))?;
+        engine.invalidate(ws);
+        steps.applied();
+        if column.unique {
             cx.write::<Value>(
                 &client,
-                &requests::add_column(ws, t, &column.field.field_type, &body),
-                &what,
+                &requests::create_index(ws, t, "unique", &unique_index_body(name)),
+                &format!("the unique index on `{name}`"),
             )
-            .await?;
-            engine.invalidate(ws);
-            done.push(format!("added column `{name}`"));
-            if column.unique {
-                cx.write::<Value>(
-                    &client,
-                    &requests::create_index(ws, t, "unique", &unique_index_body(name)),
-                    &format!("the unique index on `{name}`.{}", step(&done)),
-                )
-                .await?;
-                done.push(format!("unique index on `{name}`"));
-            }
+            .await
+            .map_err(|e| steps.fail(e, next))?;
+            steps.applied();
         }
     }
-    if let Some(modify) = &updates.modify_fields {
+    if !modify.is_empty() {
         // Read the schema now: PUT replaces it whole, so a stale copy would drop columns.
-        let mut schema = engine.fresh_schema(cx, ws, t).await?;
+        let mut schema = engine
+            .fresh_schema(cx, ws, t)
+            .await
+            .map_err(|e| steps.fail(e, next))?;
         let mut unique = Vec::new();
-        for (name, change) in modify {
-            let field = schema.iter_mut().find(|f| &f.name == name).ok_or_else(|| {
-                ToolError::invalid(
-                    "schema_updates.modify_fields",
-                    format!("there is no column `{name}`; add it with add_fields"),
-                )
-            })?;
-            let change = change.as_object().ok_or_else(|| {
-                ToolError::invalid(
-                    "schema_updates.modify_fields",
-                    format!(
-                        "the change for `{name}` must be an object like {{\"required\": true}}"
-                    ),
-                )
-            })?;
-            for (key, value) in change {
-                match key.as_str() {
-                    "required" => field.required = value.as_bool(),
-                    "nullable" => field.nullable = value.as_bool(),
-                    "description" => field.description = value.as_str().map(str::to_owned),
-                    "default" => {
-                        field.default = Some(match value {
-                            Value::String(_) => value.clone(),
-                            Value::Null => Value::String(String::new()),
-                            v => Value::String(v.to_string()),
-                        })
-                    }
-                    "options" | "values" => field.values = value.as_array().cloned(),
-                    "unique" => {
-                        if value.as_bool() == Some(true) {
-                            unique.push(name.clone());
-                        }
-                    }
-                    "type" => {
-                        return Err(ToolError::invalid(
-                            "schema_updates.modify_fields",
-                            format!(
-                                "changing the type of `{name}` is not supported here (it can lose data); add a new column and copy the values"
-                            ),
-                        ));
-                    }
-                    other => {
-                        return Err(ToolError::invalid(
-                            "schema_updates.modify_fields",
-                            format!(
-                                "`{other}` cannot be changed; use required, nullable, default, description, options or unique"
-                            ),
-                        ));
-                    }
-                }
+        for (name, change) in &modify {
+            let field = schema
+                .iter_mut()
+                .find(|f| &f.name == name)
+                .ok_or_else(|| steps.fail(no_such_column(name), next))?;
+            if modify_column(field, name, change).map_err(|e| steps.fail(e, next))? {
+                unique.push(name.clone());
             }
         }
-        let changed_props = modify.values().any(|c| {
-            c.as_object()
-                .is_some_and(|o| o.keys().any(|k| k != "unique"))
-        });
-        if changed_props {
+        if modify_changes_props(&modify) {
             cx.write::<Value>(
                 &client,
                 &requests::replace_schema(ws, t, &schema),
-                &format!("the column changes.{}", step(&done)),
+                "the column changes",
             )
-            .await?;
-            done.push(format!(
-                "changed {}",
-                modify.keys().cloned().collect::<Vec<_>>().join(", ")
-            ));
+            .await
+            .map_err(|e| steps.fail(e, next))?;
+            steps.applied();
         }
         for name in unique {
             cx.write::<Value>(
                 &client,
                 &requests::create_index(ws, t, "unique", &unique_index_body(&name)),
-                &format!("the unique index on `{name}`.{}", step(&done)),
+                &format!("the unique index on `{name}`"),
             )
-            .await?;
-            done.push(format!("unique index on `{name}`"));
+            .await
+            .map_err(|e| steps.fail(e, next))?;
+            steps.applied();
         }
     }
-    if let Some(renames) = &updates.rename_fields {
-        for (old, new) in renames {
-            let new = new.as_str().ok_or_else(|| {
-                ToolError::invalid(
-                    "schema_updates.rename_fields",
-                    "each new name must be a string",
-                )
-            })?;
-            cx.write::<Value>(
-                &client,
-                &requests::rename_column(ws, t, old, new),
-                &format!("renaming `{old}`.{}", step(&done)),
-            )
-            .await?;
-            done.push(format!("renamed `{old}` to `{new}`"));
-        }
+    for (old, new) in &renames {
+        cx.write::<Value>(
+            &client,
+            &requests::rename_column(ws, t, old, new),
+            &format!("renaming `{old}`"),
+        )
+        .await
+        .map_err(|e| steps.fail(e, next))?;
+        steps.applied();
     }
     if cx.is_preview() {
         return Ok(cx.preview_result("updateTableMeta", None, None));
     }
     engine.invalidate(ws);
-    if done.is_empty() {
-        return Err(ToolError::invalid(
-            "schema_updates",
-            "nothing to change: give name, description, tag, auth or schema_updates",
-        ));
-    }
-    Ok(json!({ "workspace_id": ws, "table_id": t, "changes": done }))
+    Ok(json!({ "workspace_id": ws, "table_id": t, "changes": steps.done() }))
+}
+
+/// Whether `modify_fields` changes a column property (not only asks for unique indexes).
+fn modify_changes_props(modify: &Map<String, Value>) -> bool {
+    modify.values().any(|c| {
+        c.as_object()
+            .is_some_and(|o| o.keys().any(|k| k != "unique"))
+    })
 }
 
 pub async fn delete_table(engine: &Engine, cx: &CallCx, args: DeleteTableArgs) -> ToolResult {

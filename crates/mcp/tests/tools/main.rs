@@ -6,6 +6,7 @@ mod approvals;
 mod dry_run;
 mod faults;
 mod local_history;
+mod partial_writes;
 mod properties;
 mod schemas;
 mod seed_examples;

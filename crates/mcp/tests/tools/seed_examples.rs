@@ -286,9 +286,12 @@ async fn update_table_meta_with_schema_updates() {
         .await;
     let applied = err["applied"].as_str().expect("applied note");
     assert!(
-        applied.contains("Nothing was changed") && applied.contains("added column `last_updated`"),
+        !applied.contains("Nothing was changed")
+            && applied.contains("added column `last_updated`")
+            && applied.contains("NOT applied: the unique index on `email`"),
         "{err}"
     );
+    assert_eq!(err["write_outcome"], "partly_applied");
 }
 
 #[tokio::test]
