@@ -42,7 +42,7 @@ async fn connect(url: &str, token: &str) -> rmcp::service::RunningService<rmcp::
 }
 
 async fn call(
-    client: &rmcp::service::RunningService<rmcp::RoleClient, ()>,
+    client: &rmcp::Peer<rmcp::RoleClient>,
     tool: &str,
     args: Value,
 ) -> rmcp::model::CallToolResult {
@@ -373,4 +373,274 @@ async fn stdio_forwards_to_a_running_server() {
             && l.contains("\"transport\":\"http\"")),
         "audited by the server: {log}"
     );
+}
+
+/// A client that introduces itself as `name`/`version` (recorded in the audit log).
+fn client_info(name: &str, version: &str) -> rmcp::model::ClientConfig {
+    rmcp::model::ClientConfig::new(
+        rmcp::model::ClientCapabilities::default(),
+        rmcp::model::Implementation::new(name, version),
+    )
+    .with_protocol_version(rmcp::model::ProtocolVersion::LATEST_WITH_INITIALIZE)
+}
+
+fn transport(url: &str, token: &str) -> StreamableHttpClientTransport<reqwest::Client> {
+    StreamableHttpClientTransport::from_config(
+        StreamableHttpClientTransportConfig::with_uri(url.to_owned()).auth_header(token.to_owned()),
+    )
+}
+
+/// Stops `serve` with Ctrl-C (which drains the audit writer) and returns the audit log's records
+/// (`xano-mcp calls --json`, oldest first).
+async fn stop_and_read_audit(served: &mut Served) -> Vec<Value> {
+    let pid = served.child.id().expect("pid").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert!(
+        served.child.wait().await.expect("exit").success(),
+        "serve stops cleanly on Ctrl-C"
+    );
+    audit_records(served.home.path()).await
+}
+
+/// The audit log of `home`, oldest first.
+async fn audit_records(home: &std::path::Path) -> Vec<Value> {
+    let out = cmd(home)
+        .args(["calls", "--json", "--limit", "1000"])
+        .output()
+        .await
+        .expect("calls");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+/// A successful write over loopback HTTP through `xano-mcp serve` with a Read/Write token, and
+/// its audit record in full: who (token, client name and version), what (tool, workspace,
+/// arguments with the row values masked), the outcome, the Xano requests it made (the ones the
+/// double received), the rows it changed and how long it took.
+#[tokio::test]
+async fn a_write_over_http_is_audited_in_full() {
+    let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+        .await
+        .expect("sim");
+    let mut served = serve_with(&sim).await;
+    let home = served.home.path().to_path_buf();
+    let token = create_token(&home, "writer", &["--tier", "read-write"]).await;
+    let ws = xano_sim::demo::WORKSPACE_ID;
+    let products = sim.table_id(ws, "products").expect("products");
+    let before = sim.rows(ws, products).len();
+
+    let client = client_info("audit-e2e-client", "7.3.1")
+        .serve(transport(&served.url, &token))
+        .await
+        .expect("initialize");
+    sim.clear_requests();
+    // Column values both inside `record` and as top-level arguments: both are row data.
+    let r = call(
+        &client,
+        "addTableContent",
+        json!({
+            "workspace_id": ws,
+            "table_id": "products",
+            "record": {"name": "Zebra Lamp E2E", "sku": "E2E-SKU-7731"},
+            "price": 12.5,
+            "category": "e2e-category-secret",
+        }),
+    )
+    .await;
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    let created = r.structured_content.expect("result")["created"].clone();
+    assert_eq!(created["sku"], "E2E-SKU-7731", "{created}");
+    let received = sim.requests();
+    let rows = sim.rows(ws, products);
+    assert_eq!(rows.len(), before + 1);
+    assert!(rows.iter().any(|r| r["sku"] == "E2E-SKU-7731"));
+    client.cancel().await.expect("close");
+
+    let records = stop_and_read_audit(&mut served).await;
+    let writes: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["tool"] == "addTableContent")
+        .collect();
+    assert_eq!(writes.len(), 1, "{records:#?}");
+    let record = writes[0];
+    assert_eq!(record["token_name"], "writer", "{record:#}");
+    assert_eq!(record["client_name"], "audit-e2e-client", "{record:#}");
+    assert_eq!(record["client_version"], "7.3.1", "{record:#}");
+    assert_eq!(record["transport"], "http");
+    assert_eq!(record["workspace_id"], ws);
+    assert_eq!(record["outcome"], "ok");
+    assert!(record["error_code"].is_null() && record["error_message"].is_null());
+    assert_eq!(record["rows_affected"], 1);
+
+    // The Xano requests of the call are exactly the ones the double received, in order.
+    let audited: Vec<(String, String)> = record["xano_requests"]
+        .as_array()
+        .expect("xano_requests")
+        .iter()
+        .map(|x| {
+            assert_eq!(x["status"], 200, "{x}");
+            assert!(x["duration_ms"].is_u64(), "{x}");
+            (
+                x["method"].as_str().expect("method").to_owned(),
+                format!("/api:meta{}", x["path"].as_str().expect("path")),
+            )
+        })
+        .collect();
+    let seen: Vec<(String, String)> = received
+        .iter()
+        .map(|r| {
+            assert!((200..300).contains(&r.status), "{r:?}");
+            (r.method.clone(), r.path.clone())
+        })
+        .collect();
+    assert_eq!(audited, seen);
+    assert_eq!(
+        audited.last(),
+        Some(&(
+            "POST".to_owned(),
+            format!("/api:meta/workspace/{ws}/table/{products}/content")
+        )),
+        "the write itself is recorded"
+    );
+    // The call's duration covers its Xano requests.
+    let duration = record["duration_ms"].as_u64().expect("duration_ms");
+    let xano_total: u64 = record["xano_requests"]
+        .as_array()
+        .expect("xano_requests")
+        .iter()
+        .map(|x| x["duration_ms"].as_u64().expect("ms"))
+        .sum();
+    assert!(duration >= xano_total, "{duration} < {xano_total}");
+
+    // Arguments: ids kept, field names kept, every row value masked.
+    let args = &record["arguments"];
+    assert_eq!(args["workspace_id"], ws);
+    assert_eq!(args["table_id"], "products");
+    assert_eq!(
+        args["record"],
+        json!({"name": "[value]", "sku": "[value]"}),
+        "{args}"
+    );
+    assert_eq!(args["price"], "[value]", "{args}");
+    assert_eq!(args["category"], "[value]", "{args}");
+    let text = record.to_string();
+    for plain in [
+        "Zebra Lamp E2E",
+        "E2E-SKU-7731",
+        "e2e-category-secret",
+        "12.5",
+    ] {
+        assert!(!text.contains(plain), "{plain} is in the audit log: {text}");
+    }
+    assert!(!text.contains(&token), "the token is in the audit log");
+}
+
+/// A token limited to one table reads it (by name or id), is refused any other table with
+/// `table_not_allowed` before anything reaches Xano, even in a preview, and `getTables` lists
+/// only the allowed table.
+#[tokio::test]
+async fn a_table_allowlist_limits_reads_and_listing() {
+    let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+        .await
+        .expect("sim");
+    let mut served = serve_with(&sim).await;
+    let home = served.home.path().to_path_buf();
+    let token = create_token(
+        &home,
+        "one-table",
+        &["--tier", "read-only", "--table", "customers"],
+    )
+    .await;
+    let ws = xano_sim::demo::WORKSPACE_ID;
+    let customers = sim.table_id(ws, "customers").expect("customers");
+    let orders = sim.table_id(ws, "orders").expect("orders");
+    let client = connect(&served.url, &token).await;
+
+    for table in [json!("customers"), json!(customers)] {
+        let r = call(
+            &client,
+            "getTableContent",
+            json!({"workspace_id": ws, "table_id": table, "limit": 5}),
+        )
+        .await;
+        assert_ne!(r.is_error, Some(true), "{table}: {r:?}");
+        let result = r.structured_content.expect("result");
+        assert_eq!(result["table_id"], customers);
+        assert!(!result["items"].as_array().expect("items").is_empty());
+    }
+
+    sim.clear_requests();
+    let orders_content = format!("/table/{orders}/content");
+    for (tool, args) in [
+        (
+            "getTableContent",
+            json!({"workspace_id": ws, "table_id": "orders"}),
+        ),
+        (
+            "getTableContent",
+            json!({"workspace_id": ws, "table_id": orders}),
+        ),
+        (
+            "searchTableContent",
+            json!({"workspace_id": ws, "table_id": "orders", "search": "a"}),
+        ),
+        (
+            "getTableSchema",
+            json!({"workspace_id": ws, "table_id": "products"}),
+        ),
+        (
+            "previewToolCall",
+            json!({"tool": "getTableContent", "arguments": {"workspace_id": ws, "table_id": "orders"}}),
+        ),
+    ] {
+        let r = call(&client, tool, args.clone()).await;
+        assert_eq!(r.is_error, Some(true), "{tool} {args}: {r:?}");
+        let error = r.structured_content.expect("error")["error"].clone();
+        assert_eq!(error["code"], "table_not_allowed", "{tool} {args}: {error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .expect("message")
+                .contains("Allowed tables: customers"),
+            "{error}"
+        );
+    }
+    assert!(
+        sim.requests()
+            .iter()
+            .all(|r| r.method == "GET" && !r.path.contains(&orders_content)),
+        "no other table's content was read: {:?}",
+        sim.requests()
+    );
+
+    let r = call(&client, "getTables", json!({"workspace_id": ws})).await;
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    let names: Vec<String> = r.structured_content.expect("tables")["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name").to_owned())
+        .collect();
+    assert_eq!(names, vec!["customers".to_owned()]);
+    client.cancel().await.expect("close");
+
+    let records = stop_and_read_audit(&mut served).await;
+    let denied = records
+        .iter()
+        .filter(|r| r["outcome"] == "denied" && r["error_code"] == "table_not_allowed")
+        .count();
+    assert_eq!(denied, 5, "{records:#?}");
 }
