@@ -238,7 +238,7 @@ impl GrantHook {
                 Ok(p) => p,
                 Err(e) => serde_json::json!({ "preview_error": e }),
             };
-        let client = ctx.peer.peer_info().map(|p| p.client_info.name.clone());
+        let client = client_of(ctx).map(|c| c.name);
         broker
             .ask(&info.name, client, tool, arguments, preview)
             .await
@@ -395,6 +395,15 @@ impl GrantHook {
     }
 }
 
+/// Who the MCP client says it is: from the request's own `_meta` in the protocol era without a
+/// handshake (2026-07-28 on, where rmcp's stateless peer info carries rmcp's own name), else from
+/// `initialize`.
+fn client_of(ctx: &RequestContext<RoleServer>) -> Option<rmcp::model::Implementation> {
+    ctx.meta
+        .client_info()
+        .or_else(|| ctx.peer.peer_info().map(|p| p.client_info.clone()))
+}
+
 fn workspace_of(arguments: &Value) -> Option<i64> {
     serde_json::from_value::<IdArg>(arguments.get("workspace_id")?.clone())
         .ok()?
@@ -498,14 +507,8 @@ impl CallHook for GrantHook {
                 .cloned();
             known.or_else(|| self.tokens.by_id(id).ok().flatten().map(|i| i.name))
         });
-        let peer = ctx.peer.peer_info();
-        let (client_name, client_version) = peer
-            .map(|p| {
-                (
-                    Some(p.client_info.name.clone()),
-                    Some(p.client_info.version.clone()),
-                )
-            })
+        let (client_name, client_version) = client_of(ctx)
+            .map(|c| (Some(c.name), Some(c.version)))
             .unwrap_or((None, None));
         let denied = outcome
             .error

@@ -644,3 +644,96 @@ async fn a_table_allowlist_limits_reads_and_listing() {
         .count();
     assert_eq!(denied, 5, "{records:#?}");
 }
+
+/// The newest protocol era rmcp speaks (no `initialize`: `server/discover`, then per-request
+/// `_meta` and the `MCP-Protocol-Version` header on every request) against the authenticated
+/// server: the token is still required, tools are listed by its grant, a call runs and is
+/// audited with the client's own name.
+#[tokio::test]
+async fn the_newest_protocol_era_works_with_a_token() {
+    use rmcp::model::ProtocolVersion;
+    use rmcp::service::{ClientLifecycleMode, ClientServiceExt};
+
+    let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+        .await
+        .expect("sim");
+    let mut served = serve_with(&sim).await;
+    let home = served.home.path().to_path_buf();
+    let token = create_token(&home, "modern", &["--tier", "read-only"]).await;
+    let ws = xano_sim::demo::WORKSPACE_ID;
+    let newest = ProtocolVersion::LATEST;
+    assert!(!newest.has_initialize(), "the newest era has no handshake");
+    let lifecycle = || ClientLifecycleMode::Discover {
+        preferred_versions: vec![newest.clone()],
+    };
+
+    // Without a token, or with a wrong one, nothing is served in this era either.
+    let refused = client_info("modern-client", "2.0.0")
+        .serve_with_lifecycle(transport(&served.url, "xmcp_not_a_real_token"), lifecycle())
+        .await;
+    assert!(refused.is_err(), "a wrong token is refused");
+    let raw = reqwest::Client::new()
+        .post(&served.url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("MCP-Protocol-Version", newest.as_str())
+        .header("Mcp-Method", "server/discover")
+        .json(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": {"_meta": {
+                "io.modelcontextprotocol/protocolVersion": newest.as_str(),
+                "io.modelcontextprotocol/clientCapabilities": {},
+            }}}),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(raw.status(), 401);
+
+    let client = client_info("modern-client", "2.0.0")
+        .serve_with_lifecycle(transport(&served.url, &token), lifecycle())
+        .await
+        .expect("discover");
+    assert_eq!(
+        client.peer_info().expect("server info").protocol_version,
+        newest,
+        "the newest era was negotiated"
+    );
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().any(|t| t.name == "getTables"));
+    assert!(
+        !tools.iter().any(|t| t.name == "addTableContent"),
+        "the grant applies to the listing"
+    );
+    let r = call(&client, "getTables", json!({"workspace_id": ws})).await;
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    assert!(
+        r.structured_content.expect("tables")["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .any(|t| t["name"] == "customers")
+    );
+    let r = call(
+        &client,
+        "addTableContent",
+        json!({"workspace_id": ws, "table_id": "products", "name": "x"}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(true), "the tier applies to calls");
+    client.cancel().await.expect("close");
+
+    let records = stop_and_read_audit(&mut served).await;
+    let ok = records
+        .iter()
+        .find(|r| r["tool"] == "getTables")
+        .expect("the call is audited");
+    assert_eq!(ok["outcome"], "ok", "{ok:#}");
+    assert_eq!(ok["token_name"], "modern");
+    assert_eq!(ok["transport"], "http");
+    assert_eq!(ok["client_name"], "modern-client", "{ok:#}");
+    assert_eq!(ok["client_version"], "2.0.0", "{ok:#}");
+    assert!(
+        records
+            .iter()
+            .any(|r| r["tool"] == "addTableContent" && r["outcome"] == "denied")
+    );
+}
