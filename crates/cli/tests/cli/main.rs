@@ -272,6 +272,167 @@ async fn stdio_serves_the_same_tools_and_exits_with_stdin() {
     client.cancel().await.expect("close stdin; the child exits");
 }
 
+/// `xano-mcp stdio` running the engine in its own process (no HTTP server): driven with raw
+/// JSON-RPC lines over its pipes, its call is audited, it exits by itself with status 0 once its
+/// stdin closes, its logs go to stderr, and every line on stdout is a JSON-RPC message.
+#[tokio::test]
+async fn stdio_in_process_audits_keeps_stdout_clean_and_exits_when_stdin_closes() {
+    use tokio::io::AsyncWriteExt;
+
+    let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
+        .await
+        .expect("sim");
+    let home = tempfile::tempdir().expect("home");
+    let token = create_token(home.path(), "claude-desktop", &["--tier", "read-only"]).await;
+    let mut child = cmd(home.path())
+        .args(["stdio", "--token-name", "claude-desktop", "--in-process"])
+        .env("XANO_INSTANCE_URL", sim.meta_url())
+        .env("XANO_TOKEN", xano_sim::DEMO_TOKEN)
+        .env("XANO_MCP_LOCAL_TOKEN", &token)
+        // Verbose logging, so anything logged to the wrong stream would show on stdout.
+        .env("XANO_MCP_LOG", "debug")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn xano-mcp stdio");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut stderr = child.stderr.take().expect("stderr");
+    let stderr = tokio::spawn(async move {
+        let mut text = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut text)
+            .await
+            .expect("read stderr");
+        text
+    });
+
+    let mut lines: Vec<String> = Vec::new();
+    // Reads stdout until the response with `id` (notifications may come first).
+    async fn response(
+        stdout: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+        lines: &mut Vec<String>,
+        id: i64,
+    ) -> Value {
+        loop {
+            let line = stdout
+                .next_line()
+                .await
+                .expect("read stdout")
+                .expect("an answer before stdout closed");
+            lines.push(line.clone());
+            let message: Value = serde_json::from_str(&line).expect("JSON on stdout");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+    let send = |message: Value| format!("{message}\n");
+
+    stdin
+        .write_all(
+            send(
+                json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                    "protocolVersion": "2025-11-25",
+                    "capabilities": {},
+                    "clientInfo": {"name": "raw-stdio-client", "version": "0.9.1"},
+                }}),
+            )
+            .as_bytes(),
+        )
+        .await
+        .expect("write initialize");
+    let init = response(&mut stdout, &mut lines, 1).await;
+    assert_eq!(init["result"]["protocolVersion"], "2025-11-25", "{init}");
+    stdin
+        .write_all(
+            send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).as_bytes(),
+        )
+        .await
+        .expect("write initialized");
+    stdin
+        .write_all(
+            send(
+                json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+                    "name": "getTables",
+                    "arguments": {"workspace_id": xano_sim::demo::WORKSPACE_ID},
+                }}),
+            )
+            .as_bytes(),
+        )
+        .await
+        .expect("write tools/call");
+    let call = response(&mut stdout, &mut lines, 2).await;
+    assert_ne!(call["result"]["isError"], true, "{call}");
+    assert!(
+        call["result"]["structuredContent"]["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .any(|t| t["name"] == "customers"),
+        "{call}"
+    );
+
+    // Closing stdin ends the session: the process exits by itself, successfully. (The timeout
+    // only guards against a hang; nothing waits on it when the process behaves.)
+    drop(stdin);
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
+        .await
+        .expect("xano-mcp stdio exits by itself when its stdin closes")
+        .expect("wait");
+    assert!(status.success(), "{status:?}");
+    while let Some(line) = stdout.next_line().await.expect("read stdout") {
+        lines.push(line);
+    }
+    let stderr = stderr.await.expect("stderr");
+
+    // stdout carried JSON-RPC only; the logs went to stderr.
+    assert!(lines.len() >= 2, "{lines:?}");
+    for line in &lines {
+        let message: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not JSON on stdout ({e}): {line}"));
+        assert_eq!(message["jsonrpc"], "2.0", "{line}");
+        assert!(
+            message.get("id").is_some() || message.get("method").is_some(),
+            "not a JSON-RPC message: {line}"
+        );
+    }
+    assert!(
+        stderr.contains("DEBUG") || stderr.contains("INFO"),
+        "the logs are on stderr: {stderr}"
+    );
+    assert!(!stderr.contains(&token), "the token is not logged");
+
+    // The call is in the audit log, written by this process before it exited.
+    let out = cmd(home.path())
+        .args(["calls", "--json"])
+        .output()
+        .await
+        .expect("calls");
+    assert!(out.status.success());
+    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(records.len(), 1, "{records:#?}");
+    let record = &records[0];
+    assert_eq!(record["tool"], "getTables");
+    assert_eq!(record["outcome"], "ok");
+    assert_eq!(record["transport"], "stdio");
+    assert_eq!(record["token_name"], "claude-desktop");
+    assert_eq!(record["client_name"], "raw-stdio-client");
+    assert_eq!(record["client_version"], "0.9.1");
+    assert_eq!(record["workspace_id"], xano_sim::demo::WORKSPACE_ID);
+    assert!(
+        !record["xano_requests"]
+            .as_array()
+            .expect("xano_requests")
+            .is_empty(),
+        "{record}"
+    );
+}
+
 #[tokio::test]
 async fn a_taken_port_and_missing_settings_fail_with_advice() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
