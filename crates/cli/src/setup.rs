@@ -51,6 +51,16 @@ pub struct LoginArgs {
     /// number of days (7d), or `never`.
     #[arg(long, value_name = "DATE|DAYS")]
     expires: Option<String>,
+    /// The workspace id calls use when they name none (checked against the instance).
+    #[arg(long, value_name = "ID")]
+    workspace: Option<i64>,
+    /// The branch calls use when they name none, e.g. `dev` (checked; an empty value means the
+    /// live branch). The app's history sync copies it beside the live branch.
+    #[arg(long, value_name = "LABEL")]
+    branch: Option<String>,
+    /// The data source sent as `X-Data-Source`, e.g. `test` (checked; empty means Xano's default).
+    #[arg(long, value_name = "LABEL")]
+    data_source: Option<String>,
     /// Refused: see `--help`. The token is read from stdin or a hidden prompt.
     #[arg(long, hide = true, value_name = "TOKEN", num_args = 0..=1)]
     token: Option<Option<String>>,
@@ -278,6 +288,19 @@ pub async fn login(args: LoginArgs) -> Result<()> {
             );
         }
     }
+    // Defaults given now replace the saved ones, after the instance confirms they exist.
+    if args.workspace.is_some() || args.branch.is_some() || args.data_source.is_some() {
+        let given = core_api::ProfileDefaults {
+            workspace: args.workspace.or(profile.default_workspace),
+            branch: args.branch.clone().or(profile.branch.clone()),
+            data_source: args.data_source.clone().or(profile.data_source.clone()),
+        };
+        let checked =
+            core_api::check_profile_defaults(&ctx, &instance.meta_api, &token, &given).await?;
+        profile.default_workspace = checked.workspace;
+        profile.branch = checked.branch;
+        profile.data_source = checked.data_source;
+    }
     profile.token_expires_at = match expires {
         Some(entered) => entered,
         None if check.expires_at.is_some() => check.expires_at,
@@ -462,6 +485,9 @@ pub async fn profiles(args: ProfilesArgs) -> Result<()> {
         }
         if let Some(branch) = &p.branch {
             line.push_str(&format!("  branch {branch}"));
+        }
+        if let Some(source) = &p.data_source {
+            line.push_str(&format!("  data source {source}"));
         }
         if let Some(at) = p.token_expires_at {
             let expiry = TokenExpiry::at(at, now);

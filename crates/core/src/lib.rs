@@ -43,9 +43,9 @@ pub use scopes::{
     check_scopes, tier_needs,
 };
 pub use setup::{
-    BranchInfo, ForgetReport, InstanceIdentity, ProfileList, RemovedProfile, SavedProfile,
-    TokenCheck, WorkspaceBranches, XanoInstance, XanoUser, discover_instances, forget_everything,
-    instance_from_url, keychain_check, list_profiles, list_workspaces_and_branches, profile_for,
-    remove_profile, rotate_token, save_profile, set_token_expiry, token_expiry, use_profile,
-    validate_token,
+    BranchInfo, ForgetReport, InstanceIdentity, ProfileDefaults, ProfileList, RemovedProfile,
+    SavedProfile, TokenCheck, WorkspaceBranches, XanoInstance, XanoUser, check_profile_defaults,
+    discover_instances, forget_everything, instance_from_url, keychain_check, list_profiles,
+    list_workspaces_and_branches, profile_for, remove_profile, rotate_token, save_profile,
+    set_token_expiry, token_expiry, use_profile, validate_token,
 };

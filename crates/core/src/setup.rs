@@ -289,6 +289,113 @@ pub async fn list_workspaces_and_branches(
     Ok(out)
 }
 
+/// What a profile uses when a call names nothing: workspace, branch and data source.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileDefaults {
+    pub workspace: Option<i64>,
+    /// A branch label (`None`: the live branch).
+    pub branch: Option<String>,
+    /// A data source label sent as `X-Data-Source` (`None`: Xano's default, `live`).
+    pub data_source: Option<String>,
+}
+
+/// Checks `defaults` against the instance with `token` before they are saved: the workspace is
+/// one the token sees, and the branch and data source exist there (in every workspace the token
+/// sees when no workspace is named, in at least one). Blank labels mean "none".
+pub async fn check_profile_defaults(
+    ctx: &SetupContext,
+    instance: &str,
+    token: &str,
+    defaults: &ProfileDefaults,
+) -> Result<ProfileDefaults> {
+    let clean = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let out = ProfileDefaults {
+        workspace: defaults.workspace,
+        branch: clean(&defaults.branch),
+        data_source: clean(&defaults.data_source),
+    };
+    if out == ProfileDefaults::default() {
+        return Ok(out);
+    }
+    let client = ctx.client(MetaBase::parse(instance)?, XanoToken::new(token))?;
+    let workspaces = client.list_workspaces().await?;
+    let listing = || {
+        workspaces
+            .iter()
+            .map(|w| format!("{} ({})", w.id, w.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let targets: Vec<i64> = match out.workspace {
+        Some(id) if workspaces.iter().any(|w| w.id == id) => vec![id],
+        Some(id) => {
+            return Err(Error::invalid_input(
+                "workspace",
+                format!(
+                    "This token does not see a workspace {id}. Use one of: {}.",
+                    listing()
+                ),
+            ));
+        }
+        None => workspaces.iter().map(|w| w.id).collect(),
+    };
+    if let Some(label) = &out.branch {
+        let mut known = Vec::new();
+        for &ws in &targets {
+            known.extend(client.list_branches(ws).await?.into_iter().map(|b| b.label));
+        }
+        if !known.contains(label) {
+            known.sort();
+            known.dedup();
+            return Err(Error::invalid_input(
+                "branch",
+                format!(
+                    "There is no branch `{label}` {}. Its branches: {}.",
+                    where_of(out.workspace),
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(label) = &out.data_source {
+        let mut known = Vec::new();
+        for &ws in &targets {
+            known.extend(
+                client
+                    .list_data_sources(ws)
+                    .await?
+                    .into_iter()
+                    .map(|d| d.label),
+            );
+        }
+        if !known.contains(label) {
+            known.sort();
+            known.dedup();
+            return Err(Error::invalid_input(
+                "data_source",
+                format!(
+                    "There is no data source `{label}` {}. Its data sources: {}.",
+                    where_of(out.workspace),
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn where_of(workspace: Option<i64>) -> String {
+    match workspace {
+        Some(id) => format!("in workspace {id}"),
+        None => "in any workspace this token sees".to_owned(),
+    }
+}
+
 /// A new profile named `name` for `instance`, with what the token check learnt (expiry).
 /// `now` is unix seconds. The display name is the instance's, when it is usable.
 pub fn profile_for(name: &str, instance: &XanoInstance, check: &TokenCheck, now: i64) -> Profile {

@@ -10,6 +10,7 @@
 //! `dbus-run-session` with an unlocked `gnome-keyring-daemon` and private XDG dirs, as
 //! `scripts/keyring-test.sh` does for the vault.
 
+use rmcp::ServiceExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use tokio::io::AsyncWriteExt;
@@ -325,6 +326,104 @@ async fn real_keychain_login_round_trip() {
         stdout.contains("token expires in 29 days") || stdout.contains("token expires in 30 days"),
         "{stdout}"
     );
+
+    // Defaults that do not exist are refused before anything is saved.
+    let ws = xano_sim::demo::WORKSPACE_ID.to_string();
+    let out = run(
+        with_bus(&["login", "--workspace", &ws, "--branch", "staging"]),
+        &format!("{FULL}\n"),
+    )
+    .await;
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no branch `staging`") && stderr.contains("dev"),
+        "{stderr}"
+    );
+    let out = run(with_bus(&["profiles"]), "").await;
+    assert!(
+        !text(&out.stdout).contains("branch"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Existing ones are kept with the profile, and signing in again (a new token) keeps them.
+    let out = run(
+        with_bus(&[
+            "login",
+            "--workspace",
+            &ws,
+            "--branch",
+            "dev",
+            "--data-source",
+            "test",
+        ]),
+        &format!("{FULL}\n"),
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Profile `default` updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(with_bus(&["login"]), &format!("{FULL}\n")).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(with_bus(&["profiles"]), "").await;
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!("workspace {ws}  branch dev  data source test")),
+        "{stdout}"
+    );
+
+    // Claude Desktop's entry as written: its bridge finds its local token in the keychain by
+    // name and the Xano token through the profile, with nothing secret in the file or its
+    // environment.
+    let claude_dir = home.dir.path().join("config/Claude");
+    std::fs::create_dir_all(&claude_dir).expect("claude dir");
+    let out = run(
+        with_bus(&["clients", "apply", "claude-desktop", "--tier", "read-only"]),
+        "",
+    )
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        !stdout.contains("Token: "),
+        "kept in the keychain, not shown: {stdout}"
+    );
+    let config = claude_dir.join("claude_desktop_config.json");
+    let written = std::fs::read_to_string(&config).expect("config");
+    assert!(
+        !written.contains("xmcp_") && !written.contains(FULL),
+        "{written}"
+    );
+    let entry = clients::claude_desktop::entry_command(&config).expect("our entry");
+    let mut bridge = Command::new(&entry.command);
+    // The environment Claude Desktop would give it: the session's, plus the entry's own.
+    bridge.args(&entry.args).env_clear();
+    for (k, v) in with_bus(&[]).as_std().get_envs() {
+        if let Some(v) = v {
+            bridge.env(k, v);
+        }
+    }
+    bridge.envs(&entry.env).kill_on_drop(true);
+    let client =
+        ().serve(rmcp::transport::TokioChildProcess::new(bridge).expect("spawn the entry"))
+            .await
+            .expect("initialize");
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().any(|t| t.name == "listWorkspaces"));
+    assert!(
+        !tools.iter().any(|t| t.name == "addTableContent"),
+        "the read-only grant shows no write tool"
+    );
+    let r = client
+        .call_tool(rmcp::model::CallToolRequestParams::new("listWorkspaces"))
+        .await
+        .expect("tools/call");
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    assert!(format!("{r:?}").contains("Acme Store"), "{r:?}");
+    client.cancel().await.expect("close");
 
     let port = free_port().to_string();
     let out = run(with_bus(&["doctor", "--port", &port]), "").await;

@@ -137,6 +137,74 @@ async fn workspaces_come_with_their_branches() {
     }
 }
 
+#[tokio::test]
+async fn profile_defaults_are_checked_against_the_instance() {
+    let s = setup().await;
+    let meta = s.sim.meta_url();
+    let ws = xano_sim::demo::WORKSPACE_ID;
+    let given = |workspace: Option<i64>, branch: &str, source: &str| ProfileDefaults {
+        workspace,
+        branch: Some(branch.to_owned()),
+        data_source: Some(source.to_owned()),
+    };
+    // Existing ones pass, trimmed; blank labels mean none.
+    let ok = check_profile_defaults(&s.ctx, &meta, FULL, &given(Some(ws), " dev ", "test"))
+        .await
+        .unwrap();
+    assert_eq!(ok, given(Some(ws), "dev", "test"));
+    let blank = check_profile_defaults(&s.ctx, &meta, FULL, &given(None, " ", ""))
+        .await
+        .unwrap();
+    assert_eq!(blank, ProfileDefaults::default());
+    assert!(
+        s.sim.requests().len() >= 3,
+        "the workspace, its branches and data sources were asked for"
+    );
+
+    // Unknown ones are refused with what exists.
+    let unknown_ws = ws + 1000;
+    let err = check_profile_defaults(&s.ctx, &meta, FULL, &given(Some(unknown_ws), "", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "workspace"),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&unknown_ws.to_string()) && msg.contains("Acme Store"),
+        "{msg}"
+    );
+
+    let err = check_profile_defaults(&s.ctx, &meta, FULL, &given(Some(ws), "staging", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "branch"),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("`staging`") && msg.contains("dev") && msg.contains("v1"),
+        "{msg}"
+    );
+
+    let err = check_profile_defaults(&s.ctx, &meta, FULL, &given(None, "", "sandbox"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "data_source"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("test"), "{err}");
+
+    // A token Xano refuses is reported as such, not as a missing workspace.
+    let err = check_profile_defaults(&s.ctx, &meta, "not-a-token", &given(Some(ws), "", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "XanoAuthInvalid", "{err:?}");
+}
+
 fn discovered_profile(s: &crate::Setup, name: &str) -> Profile {
     let instance = instance_from_url(&s.sim.meta_url()).unwrap();
     let check = TokenCheck {
