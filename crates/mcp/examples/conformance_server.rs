@@ -17,10 +17,7 @@ async fn main() -> anyhow::Result<()> {
     )?;
     let engine = Arc::new(Engine::new(client, EngineOptions::default()));
     let stop = tokio_util::sync::CancellationToken::new();
-    let app = axum::Router::new().nest_service(
-        "/mcp",
-        mcp::http::mcp_service(engine, || Arc::new(NoHook), stop.clone()),
-    );
+    let app = mcp::http::mcp_router(engine, || Arc::new(NoHook), stop.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     println!("URL: http://{addr}/mcp");

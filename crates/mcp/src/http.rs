@@ -3,7 +3,9 @@
 //! Security rules kept here: bind loopback only; rmcp's Host check stays on (loopback names);
 //! Origin validation is enforced (any request carrying an `Origin` is refused, since no browser page
 //! is a legitimate client); the body is capped; a bearer token is required, compared in constant
-//! time, and a refusal says nothing about why. Both protocol eras rmcp supports are served.
+//! time, and a refusal says nothing about why. Both protocol eras rmcp supports are served. A body
+//! that is not JSON, or JSON that is not a JSON-RPC message, gets a JSON-RPC error (-32700,
+//! -32600) with a 400, not rmcp's plain-text 415, so a client's parser can report it.
 
 use crate::engine::Engine;
 use crate::policy::Caller;
@@ -128,9 +130,7 @@ pub async fn serve<H: CallHook>(
         .local_addr()
         .map_err(|source| HttpError::Bind { port, source })?;
     let stop = CancellationToken::new();
-    let service = mcp_service(engine, make_hook, stop.child_token());
-    let app = axum::Router::new()
-        .nest_service("/mcp", service)
+    let app = mcp_router(engine, make_hook, stop.child_token())
         .layer(axum::middleware::from_fn_with_state(auth, require_bearer));
     let listener = listener.tap_io(|tcp| {
         // Nagle + delayed ACK would stall keep-alive clients by ~40 ms per request.
@@ -167,6 +167,77 @@ pub fn mcp_service<H: CallHook>(
         Arc::new(BoundedSessions::default()),
         config,
     )
+}
+
+/// [`mcp_service`] at `/mcp`, with JSON-RPC errors for bodies that are not JSON-RPC
+/// ([`jsonrpc_errors`]). [`serve`] adds the bearer check in front.
+pub fn mcp_router<H: CallHook>(
+    engine: Arc<Engine>,
+    make_hook: impl Fn() -> Arc<H> + Send + Sync + 'static,
+    stop: CancellationToken,
+) -> axum::Router {
+    axum::Router::new()
+        .nest_service("/mcp", mcp_service(engine, make_hook, stop))
+        .layer(axum::middleware::from_fn(jsonrpc_errors))
+}
+
+/// What rmcp's plain-text answer to a body it cannot read as a JSON-RPC message starts with.
+const RMCP_UNREADABLE: &[u8] = b"fail to deserialize request body";
+
+/// A JSON-RPC error response with no id (the request's could not be read), as a 400.
+fn jsonrpc_error(code: i64, message: String) -> Response {
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": { "code": code, "message": message },
+    });
+    (http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+/// Answers a JSON POST whose body is not JSON with a JSON-RPC parse error (-32700), and one that
+/// is JSON but not a JSON-RPC message with an invalid-request error (-32600), both as 400 (the
+/// Streamable HTTP transport's "HTTP error status, MAY include a JSON-RPC error response with no
+/// id"). Everything else passes through untouched; the body cap still applies.
+pub async fn jsonrpc_errors(request: Request, next: Next) -> Response {
+    let is_json = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if request.method() != http::Method::POST || !is_json {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return (
+            http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("Payload Too Large: request body exceeds {MAX_BODY_BYTES} bytes"),
+        )
+            .into_response();
+    };
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+        return jsonrpc_error(-32700, format!("Parse error: the body is not JSON ({e})"));
+    }
+    let response = next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await;
+    if response.status() != http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    match text.strip_prefix(RMCP_UNREADABLE) {
+        Some(detail) => jsonrpc_error(
+            -32600,
+            format!(
+                "Invalid Request: the body is JSON but not a JSON-RPC 2.0 message ({})",
+                String::from_utf8_lossy(detail).trim()
+            ),
+        ),
+        None => Response::from_parts(parts, axum::body::Body::from(text)),
+    }
 }
 
 /// Requires `Authorization: Bearer <token>` that the authenticator accepts; records the caller in

@@ -158,7 +158,42 @@ async fn http_refuses_what_it_must() {
         .send()
         .await
         .expect("send");
-    assert!(resp.status().is_client_error(), "{}", resp.status());
+    // A JSON-RPC error a client's parser can report: parse error, no id.
+    assert_eq!(resp.status(), 400);
+    let err: serde_json::Value = resp.json().await.expect("a JSON-RPC error body");
+    assert_eq!(err["jsonrpc"], "2.0");
+    assert!(err["id"].is_null(), "{err}");
+    assert_eq!(err["error"]["code"], -32700, "{err}");
+    // JSON that is not a JSON-RPC message: invalid request.
+    let resp = http
+        .post(&demo.url)
+        .bearer_auth(&demo.token)
+        .header("Accept", "application/json, text/event-stream")
+        .json(&serde_json::json!({"hello": "world"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 400);
+    let err: serde_json::Value = resp.json().await.expect("a JSON-RPC error body");
+    assert_eq!(err["error"]["code"], -32600, "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("JSON-RPC"),
+        "{err}"
+    );
+    // Without a token the body is never looked at.
+    let resp = http
+        .post(&demo.url)
+        .header("Accept", "application/json, text/event-stream")
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 401);
+    assert!(resp.bytes().await.expect("body").is_empty());
     let resp = http
         .post(&demo.url)
         .bearer_auth(&demo.token)
