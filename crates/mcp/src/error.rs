@@ -23,14 +23,21 @@ pub struct ToolError {
     /// For failed writes, the same in a machine-readable form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_outcome: Option<WriteOutcome>,
-    /// For a write that failed part-way: the steps of the call that were applied.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// For a write that failed part-way: which steps were applied and which were not.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Box<PartlyApplied>>,
+}
+
+/// The steps of a write that failed part-way (boxed: most errors have none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartlyApplied {
+    /// The steps of the call that were applied.
     pub applied_steps: Vec<String>,
-    /// For a write that failed part-way: the steps that were not applied (the failed one, unless
-    /// its outcome is unknown, and every step after it).
+    /// The steps that were not applied (the failed one, unless its outcome is unknown, and every
+    /// step after it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_applied_steps: Vec<String>,
-    /// For a write that failed part-way: the step that may or may not have been applied.
+    /// The step that may or may not have been applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_step: Option<String>,
 }
@@ -65,9 +72,7 @@ impl ToolError {
             argument: None,
             applied: None,
             write_outcome: None,
-            applied_steps: Vec::new(),
-            not_applied_steps: Vec::new(),
-            unknown_step: None,
+            steps: None,
         }
     }
 
@@ -127,9 +132,11 @@ impl ToolError {
         text.push_str(next);
         self.applied = Some(text);
         self.write_outcome = Some(WriteOutcome::PartlyApplied);
-        self.applied_steps = done.to_vec();
-        self.not_applied_steps = not_applied;
-        self.unknown_step = unknown.then(|| failed.to_owned());
+        self.steps = Some(Box::new(PartlyApplied {
+            applied_steps: done.to_vec(),
+            not_applied_steps: not_applied,
+            unknown_step: unknown.then(|| failed.to_owned()),
+        }));
         self
     }
 
@@ -224,11 +231,21 @@ mod tests {
             "Partly applied: step a WERE applied. NOT applied: step b (Xano refused it), and after it, never sent: step c. Do X."
         );
         assert_eq!(e.write_outcome, Some(WriteOutcome::PartlyApplied));
-        assert_eq!(e.applied_steps, ["step a"]);
-        assert_eq!(e.not_applied_steps, ["step b", "step c"]);
-        assert_eq!(e.unknown_step, None);
+        let steps = e.steps.as_deref().expect("steps");
+        assert_eq!(steps.applied_steps, ["step a"]);
+        assert_eq!(steps.not_applied_steps, ["step b", "step c"]);
+        assert_eq!(steps.unknown_step, None);
         let json = e.to_json();
         assert_eq!(json["error"]["write_outcome"], "partly_applied");
+        assert_eq!(
+            json["error"]["applied_steps"],
+            serde_json::json!(["step a"])
+        );
+        assert_eq!(
+            json["error"]["not_applied_steps"],
+            serde_json::json!(["step b", "step c"])
+        );
+        assert!(json["error"].get("unknown_step").is_none());
     }
 
     #[test]
@@ -249,18 +266,19 @@ mod tests {
         );
         assert!(text.contains("NOT applied (never sent): step c."), "{text}");
         assert!(!text.contains(".."), "{text}");
-        assert_eq!(e.unknown_step.as_deref(), Some("step b"));
-        assert_eq!(e.not_applied_steps, ["step c"]);
+        let steps = e.steps.as_deref().expect("steps");
+        assert_eq!(steps.unknown_step.as_deref(), Some("step b"));
+        assert_eq!(steps.not_applied_steps, ["step c"]);
     }
 
     #[test]
     fn partway_after_a_failed_check_says_the_call_stopped() {
         let e = ToolError::invalid("x", "bad").partway(&["step a".into()], "step b", &[], "Do X.");
-        let text = e.applied.expect("applied");
+        let text = e.applied.clone().expect("applied");
         assert!(
             text.contains("NOT applied: step b (the call stopped there)."),
             "{text}"
         );
-        assert_eq!(e.not_applied_steps, ["step b"]);
+        assert_eq!(e.steps.expect("steps").not_applied_steps, ["step b"]);
     }
 }
