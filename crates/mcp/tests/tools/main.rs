@@ -2,14 +2,19 @@
 //! seed data. Expected answers are computed in the tests from the double's own rows, and the Xano
 //! requests the double recorded are checked.
 
+mod applied_writes;
 mod approvals;
 mod dry_run;
 mod faults;
+mod history_summary;
 mod local_history;
 mod partial_writes;
+mod progress;
 mod properties;
+mod reads;
 mod schemas;
 mod seed_examples;
+mod support;
 
 use mcp::{Engine, EngineOptions, XanoMcpServer};
 use rmcp::model::{

@@ -4,6 +4,7 @@
 //! Failures are injected at a chosen step: by the sim's own rules (a unique index over duplicate
 //! values, a token without the permission of the second step) or by its seeded fault plan.
 
+use super::support::harness_as;
 use super::*;
 use xano_sim::{FaultConfig, FaultKind, Scope, SimToken};
 
@@ -36,34 +37,6 @@ fn assert_partly_applied(err: &Value, text: &str) {
     for s in [err["applied"].as_str().expect("applied"), text] {
         assert!(!s.contains("Nothing was changed"), "{s}");
         assert!(s.contains("Partly applied"), "{s}");
-    }
-}
-
-/// A harness whose server uses `token` (one of `config.tokens`).
-async fn harness_as(config: SimConfig, token: &str, options: EngineOptions) -> Harness {
-    let sim = XanoSim::start(config).await.expect("sim");
-    let xano = XanoClient::with_options(
-        MetaBase::parse(&sim.meta_url()).expect("base"),
-        XanoToken::new(token),
-        ClientOptions {
-            retry: retries(),
-            ..ClientOptions::default()
-        },
-    )
-    .expect("client");
-    let server = XanoMcpServer::new(Arc::new(Engine::new(xano, options)));
-    let (client_io, server_io) = tokio::io::duplex(1 << 22);
-    tokio::spawn(async move {
-        if let Ok(running) = server.serve(server_io).await {
-            let _ = running.waiting().await;
-        }
-    });
-    let handler = Client::default();
-    let client = handler.clone().serve(client_io).await.expect("initialize");
-    Harness {
-        sim,
-        client,
-        handler,
     }
 }
 
