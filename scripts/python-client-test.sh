@@ -11,4 +11,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import mcp, importlib
   "$venv/bin/pip" install -q --disable-pip-version-check "mcp==2.3.0"
 fi
 cargo build -q -p xano-mcp
-"$venv/bin/python" tests/python/demo_client.py "$root/target/debug/xano-mcp"
+# The demo records its calls in its data folder: a throwaway one, never the user's.
+home="$(mktemp -d)"
+trap 'rm -rf "$home"' EXIT
+XANO_MCP_HOME="$home" "$venv/bin/python" tests/python/demo_client.py "$root/target/debug/xano-mcp"

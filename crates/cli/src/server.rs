@@ -96,7 +96,28 @@ pub async fn demo(port: u16, sim_port: u16) -> Result<()> {
         rate_limit_per_minute: None,
     };
     let (token, _) = tokens.create(&grant, now_ms())?;
-    let running = serve_http(engine, port, tokens, None).await?;
+    // The demo's calls go to the audit log like any others (`xano-mcp calls` shows them, token
+    // `demo`); without a writable data folder the demo still runs, unaudited, and says so.
+    let demo_audit = || -> Result<Arc<AuditWriter>> {
+        let p = Paths::from_env()?;
+        p.ensure()
+            .with_context(|| format!("could not create {}", p.home().display()))?;
+        audit_sink(&p)
+    };
+    let audit = match demo_audit() {
+        Ok(a) => Some(a),
+        Err(e) => {
+            eprintln!("note: the demo's calls are not recorded: {e:#}");
+            None
+        }
+    };
+    let running = serve_http(
+        engine,
+        port,
+        tokens,
+        audit.clone().map(|a| a as Arc<dyn AuditSink>),
+    )
+    .await?;
     let url = running.url();
     let snippet = serde_json::json!({"mcpServers": {"xano-mcp": {"url": url, "headers": {"Authorization": format!("Bearer {token}")}}}});
     let mut out = std::io::stdout().lock();
@@ -129,6 +150,9 @@ pub async fn demo(port: u16, sim_port: u16) -> Result<()> {
     out.flush()?;
     drop(out);
     running.wait().await;
+    if let Some(audit) = audit {
+        audit.close();
+    }
     sim.shutdown().await;
     Ok(())
 }

@@ -585,16 +585,20 @@ mod tests {
         }
     }
 
-    /// A token that expires while its session is open: the grant is re-read on every call, so
-    /// the call before expiry passes and the same session's next call after it is refused with
-    /// a clear error, without a reconnect. The hook's clock is the test's.
-    #[tokio::test]
-    async fn a_grant_expires_during_an_open_session() {
-        use rmcp::ServiceExt;
-        use rmcp::model::CallToolRequestParams;
-        use std::sync::atomic::{AtomicI64, Ordering};
+    /// An in-process session of a token with `tier` (expiring at `expires_at_ms`) over the demo
+    /// double, the hook reading `clock` and recording into `events`.
+    struct Session {
+        sim: xano_sim::XanoSim,
+        client: rmcp::service::RunningService<rmcp::RoleClient, ()>,
+        events: Arc<Events>,
+    }
 
-        const EXPIRES_AT: i64 = 1_000_000;
+    async fn session(
+        tier: AccessTier,
+        expires_at_ms: Option<i64>,
+        clock: impl Fn() -> i64 + Send + Sync + 'static,
+    ) -> Session {
+        use rmcp::ServiceExt;
         let sim = xano_sim::XanoSim::start(xano_sim::SimConfig::demo())
             .await
             .expect("sim");
@@ -609,19 +613,17 @@ mod tests {
             .create(
                 &vault::NewLocalToken {
                     name: "cursor".into(),
-                    tier: AccessTier::ReadOnly,
+                    tier,
                     workspaces: vec![],
                     tables: None,
-                    expires_at_ms: Some(EXPIRES_AT),
+                    expires_at_ms,
                     approval: ApprovalPolicy::Off,
                     rate_limit_per_minute: None,
                 },
                 0,
             )
             .expect("token");
-        let now = Arc::new(AtomicI64::new(EXPIRES_AT - 60_000));
         let events = Arc::new(Events::default());
-        let clock = now.clone();
         let hook = Arc::new(
             GrantHook::for_stdio(
                 tokens,
@@ -629,7 +631,7 @@ mod tests {
                 engine.clone(),
                 Some(events.clone() as Arc<dyn AuditSink>),
             )
-            .with_clock(move || clock.load(Ordering::SeqCst)),
+            .with_clock(clock),
         );
         let server = crate::XanoMcpServer::with_hook(engine, hook);
         let (client_io, server_io) = tokio::io::duplex(1 << 20);
@@ -639,12 +641,40 @@ mod tests {
             }
         });
         let client = ().serve(client_io).await.expect("initialize");
+        Session {
+            sim,
+            client,
+            events,
+        }
+    }
+
+    fn call(tool: &str, arguments: serde_json::Value) -> rmcp::model::CallToolRequestParams {
+        rmcp::model::CallToolRequestParams::new(tool.to_owned())
+            .with_arguments(arguments.as_object().cloned().expect("args"))
+    }
+
+    /// A token that expires while its session is open: the grant is re-read on every call, so
+    /// the call before expiry passes and the same session's next call after it is refused with
+    /// a clear error, without a reconnect. The hook's clock is the test's.
+    #[tokio::test]
+    async fn a_grant_expires_during_an_open_session() {
+        use std::sync::atomic::{AtomicI64, Ordering};
+
+        const EXPIRES_AT: i64 = 1_000_000;
+        let now = Arc::new(AtomicI64::new(EXPIRES_AT - 60_000));
+        let clock = now.clone();
+        let Session {
+            sim,
+            client,
+            events,
+        } = session(AccessTier::ReadOnly, Some(EXPIRES_AT), move || {
+            clock.load(Ordering::SeqCst)
+        })
+        .await;
         let get_tables = || {
-            CallToolRequestParams::new("getTables").with_arguments(
-                serde_json::json!({"workspace_id": xano_sim::demo::WORKSPACE_ID})
-                    .as_object()
-                    .cloned()
-                    .expect("args"),
+            call(
+                "getTables",
+                serde_json::json!({"workspace_id": xano_sim::demo::WORKSPACE_ID}),
             )
         };
 
@@ -697,6 +727,80 @@ mod tests {
             events
                 .iter()
                 .all(|e| e.token_name.as_deref() == Some("cursor") && e.transport == "stdio")
+        );
+    }
+
+    /// Calls refused before any logic runs are audited too: a preview of a tool the grant does
+    /// not allow (denied), and arguments that do not fit the tool's schema (failed, with what
+    /// was sent). Neither reaches Xano.
+    #[tokio::test]
+    async fn refusals_before_the_logic_are_audited() {
+        let Session {
+            sim,
+            client,
+            events,
+        } = session(AccessTier::ReadOnly, None, || 1_000).await;
+        let ws = xano_sim::demo::WORKSPACE_ID;
+        sim.clear_requests();
+
+        let preview = call(
+            "previewToolCall",
+            serde_json::json!({"tool": "addTableContent", "arguments": {"workspace_id": ws, "table_id": "customers", "record": {"email": "a@b.c"}}}),
+        );
+        let r = client.call_tool(preview).await.expect("answered");
+        assert_eq!(r.is_error, Some(true), "{r:?}");
+        let error = r.structured_content.expect("error")["error"].clone();
+        assert_eq!(error["code"], "tool_not_allowed", "{error}");
+
+        let unknown = call(
+            "previewToolCall",
+            serde_json::json!({"tool": "dropEverything"}),
+        );
+        let r = client.call_tool(unknown).await.expect("answered");
+        assert_eq!(r.is_error, Some(true), "{r:?}");
+
+        let misfit = serde_json::json!({"workspace_id": {"nested": true}, "table_id": []});
+        let r = client
+            .call_tool(call("getTableContent", misfit.clone()))
+            .await
+            .expect("answered");
+        assert_eq!(r.is_error, Some(true), "{r:?}");
+        // The same call with good arguments still works.
+        let r = client
+            .call_tool(call("getTables", serde_json::json!({"workspace_id": ws})))
+            .await
+            .expect("answered");
+        assert_ne!(r.is_error, Some(true), "{r:?}");
+        client.cancel().await.expect("close");
+
+        let events = events.0.lock().expect("events");
+        let seen: Vec<(&str, Option<&str>, bool)> = events
+            .iter()
+            .map(|e| {
+                (
+                    e.tool.as_str(),
+                    e.error.as_ref().map(|e| e.code.as_str()),
+                    e.denied,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("previewToolCall", Some("tool_not_allowed"), true),
+                ("previewToolCall", Some("tool_not_allowed"), true),
+                ("getTableContent", Some("invalid_argument"), false),
+                ("getTables", None, false),
+            ]
+        );
+        assert_eq!(events[2].arguments, misfit, "what was sent is recorded");
+        assert!(events[0].dry_run);
+        let requests = sim.requests();
+        assert!(
+            requests
+                .iter()
+                .all(|r| r.method == "GET" && r.path.ends_with("/table")),
+            "only the good call reached Xano: {requests:?}"
         );
     }
 }

@@ -944,19 +944,34 @@ impl<H: CallHook> XanoMcpServer<H> {
         ctx: RequestContext<RoleServer>,
     ) -> CallToolResult {
         let PreviewArgs { tool, arguments } = a.0;
-        if !self.hook.allows_tool(&ctx, &tool) || tool == "previewToolCall" {
-            return tool_error(&ToolError::invalid(
+        // A refusal goes through `run` too, so it is audited like any other call.
+        let refusal = if tool == "previewToolCall" || !self.router.has_route(&tool) {
+            Some(ToolError::invalid(
                 "tool",
                 format!("`{tool}` is not a tool this connection can use"),
-            ));
-        }
+            ))
+        } else if !self.hook.allows_tool(&ctx, &tool) {
+            Some(ToolError::new(
+                "tool_not_allowed",
+                format!(
+                    "This connection's access token does not allow `{tool}`, so it cannot be previewed either. Ask the user to grant a higher access level in Xano MCP Desktop."
+                ),
+            ))
+        } else {
+            None
+        };
         let arguments = arguments.unwrap_or_else(|| json!({}));
         self.run(
             "previewToolCall",
             a.1,
             true,
             &ctx,
-            move |e, cx| async move { dispatch(&e, &cx, &tool, arguments).await },
+            move |e, cx| async move {
+                match refusal {
+                    Some(err) => Err(err),
+                    None => dispatch(&e, &cx, &tool, arguments).await,
+                }
+            },
         )
         .await
     }
@@ -1104,8 +1119,39 @@ impl<H: CallHook> ServerHandler for XanoMcpServer<H> {
             }
             return Err(ErrorData::invalid_params("tool not found", None));
         }
-        self.router
-            .call(ToolCallContext::new(self, request, context))
-            .await
+        // Arguments that do not fit the tool's schema never reach `run`: rmcp answers them with
+        // an error result of its own (no structured content). Those are audited here, so the
+        // log holds every call; the copy is what that record needs.
+        let tool = request.name.to_string();
+        let arguments = request.arguments.clone().map(Value::Object);
+        let started = Instant::now();
+        let result = self
+            .router
+            .call(ToolCallContext::new(self, request, context.clone()))
+            .await;
+        if let Ok(CallToolResponse::Complete(r)) = &result
+            && r.is_error == Some(true)
+            && r.structured_content.is_none()
+        {
+            let message = r
+                .content
+                .iter()
+                .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.hook.after(
+                &context,
+                CallOutcome {
+                    tool,
+                    arguments: arguments.unwrap_or(Value::Null),
+                    dry_run: false,
+                    error: Some(ToolError::invalid("arguments", message)),
+                    xano_calls: vec![],
+                    rows_affected: None,
+                    duration_ms: started.elapsed().as_millis() as u64,
+                },
+            );
+        }
+        result
     }
 }

@@ -17,14 +17,17 @@ mod security;
 const BIN: &str = env!("CARGO_BIN_EXE_xano-mcp");
 
 struct Demo {
-    _child: Child,
+    child: Child,
     url: String,
     token: String,
+    /// The demo's engine home (its audit log), never the user's.
+    home: tempfile::TempDir,
 }
 
 /// Starts `xano-mcp demo --port 0` and reads the URL and token it prints.
 async fn start_demo() -> Demo {
-    let mut child = Command::new(BIN)
+    let home = tempfile::tempdir().expect("home");
+    let mut child = cmd(home.path())
         .args(["demo", "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -46,9 +49,10 @@ async fn start_demo() -> Demo {
     }
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Demo {
-        _child: child,
+        child,
         url: url.expect("URL line"),
         token: token.expect("Token line"),
+        home,
     }
 }
 
@@ -92,6 +96,33 @@ async fn demo_prints_a_working_url_and_token() {
         .collect();
     assert!(names.contains(&"Acme Store".to_owned()), "{names:?}");
     client.cancel().await.expect("close");
+
+    // The demo's calls are in the audit log of its data folder once it stops (Ctrl-C).
+    let mut demo = demo;
+    let pid = demo.child.id().expect("pid").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert!(demo.child.wait().await.expect("exit").success());
+    let out = cmd(demo.home.path())
+        .args(["calls", "--json"])
+        .output()
+        .await
+        .expect("calls");
+    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert!(
+        records.iter().any(|r| r["tool"] == "listWorkspaces"
+            && r["token_name"] == "demo"
+            && r["outcome"] == "ok"),
+        "{records:?}"
+    );
 }
 
 #[tokio::test]
