@@ -2,6 +2,10 @@
 //! `xano-mcp serve`), a stdio client's calls are relayed to it with the same local token, so the one
 //! running server applies its policy, its approvals (the app's dialogs) and its audit log to them.
 //! When no server answers, the bridge runs the engine in-process instead (see the CLI).
+//!
+//! Each relayed call carries the stdio client's own name and version in `_meta` (the
+//! `io.modelcontextprotocol/clientInfo` key), so the server's audit log and approval prompts name
+//! the real client (e.g. Claude Desktop), not the bridge.
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, ClientCapabilities, ClientConfig, Implementation,
@@ -72,9 +76,19 @@ impl ServerHandler for ForwardingServer {
 
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        mut request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let client = context
+            .meta
+            .client_info()
+            .or_else(|| context.peer.peer_info().map(|p| p.client_info.clone()));
+        if let Some(client) = client {
+            let meta = request.meta.get_or_insert_with(Default::default);
+            if meta.client_info().is_none() {
+                meta.set_client_info(client);
+            }
+        }
         self.upstream
             .call_tool(request)
             .await

@@ -331,7 +331,10 @@ async fn stdio_forwards_to_a_running_server() {
     let mut c = cmd(&home);
     c.args(["stdio", "--token-name", "desktop", "--port", &port])
         .env("XANO_MCP_LOCAL_TOKEN", &token);
-    let client = ().serve(TokioChildProcess::new(c).expect("spawn")).await.expect("initialize");
+    let client = client_info("bridged-desktop-app", "4.5.6")
+        .serve(TokioChildProcess::new(c).expect("spawn"))
+        .await
+        .expect("initialize");
     let r = call(
         &client,
         "getTables",
@@ -369,9 +372,10 @@ async fn stdio_forwards_to_a_running_server() {
     let log = String::from_utf8_lossy(&out.stdout);
     assert!(
         log.lines().any(|l| l.contains("\"tool\":\"getTables\"")
-            && l.contains("xano-mcp stdio bridge")
+            && l.contains("\"client_name\":\"bridged-desktop-app\"")
+            && l.contains("\"client_version\":\"4.5.6\"")
             && l.contains("\"transport\":\"http\"")),
-        "audited by the server: {log}"
+        "audited by the server, naming the client behind the bridge: {log}"
     );
 }
 
