@@ -211,4 +211,69 @@ mod tests {
         assert_eq!(probe.calls.load(Ordering::SeqCst), 16);
         assert_eq!(probe.max_inside.load(Ordering::SeqCst), 1);
     }
+
+    /// A store that records the thread each call runs on, and blocks `get` until released.
+    #[derive(Debug)]
+    struct ThreadProbe {
+        threads: std::sync::Mutex<Vec<std::thread::ThreadId>>,
+        release: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    }
+
+    impl SecretStore for ThreadProbe {
+        fn get(&self, _: &SecretKey) -> Result<Option<String>> {
+            self.threads
+                .lock()
+                .unwrap()
+                .push(std::thread::current().id());
+            // Blocks like a keychain unlock prompt would, until the test says so (bounded, so a
+            // call made inline fails the thread check below instead of hanging the test).
+            let _ = self
+                .release
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(30));
+            Ok(None)
+        }
+        fn set(&self, _: &SecretKey, _: &str) -> Result<()> {
+            self.threads
+                .lock()
+                .unwrap()
+                .push(std::thread::current().id());
+            Ok(())
+        }
+        fn delete(&self, _: &SecretKey) -> Result<bool> {
+            self.threads
+                .lock()
+                .unwrap()
+                .push(std::thread::current().id());
+            Ok(false)
+        }
+    }
+
+    /// On a single-threaded runtime, a store call made inline would run on this very thread and a
+    /// blocked one would stall every task; through the blocking pool neither happens.
+    #[tokio::test(flavor = "current_thread")]
+    async fn store_calls_never_run_on_the_runtime_thread() {
+        let (release, wait) = std::sync::mpsc::channel();
+        let probe = Arc::new(ThreadProbe {
+            threads: std::sync::Mutex::new(Vec::new()),
+            release: std::sync::Mutex::new(wait),
+        });
+        let vault = Vault::new(probe.clone());
+        let runtime_thread = std::thread::current().id();
+        vault.set(&key("work"), "tok").await.unwrap();
+        assert!(!vault.delete(&key("work")).await.unwrap());
+        // A `get` blocked in the store: this runtime still runs other tasks meanwhile.
+        let blocked = tokio::spawn({
+            let vault = vault.clone();
+            async move { vault.get(&key("work")).await }
+        });
+        let other = tokio::spawn(async { 42 });
+        assert_eq!(other.await.unwrap(), 42);
+        release.send(()).unwrap();
+        assert!(blocked.await.unwrap().unwrap().is_none());
+        let threads = probe.threads.lock().unwrap();
+        assert_eq!(threads.len(), 3);
+        assert!(threads.iter().all(|t| *t != runtime_thread), "{threads:?}");
+    }
 }
