@@ -477,3 +477,68 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clients::{Action, BearerToken, Client, EntrySpec, HomeLayout, Os, Scope};
+
+    fn write_entry(layout: &HomeLayout, client: Client, port: u16) {
+        let spec = EntrySpec::for_port(port).with_token(BearerToken::new("xmcp_doctor_test"));
+        let plan = clients::plan(layout, client, &Scope::User, &spec, Action::Apply).expect("plan");
+        clients::apply(&plan).expect("apply");
+    }
+
+    fn check(layout: &HomeLayout, port: u16) -> DoctorCheck {
+        let mut checks = Checks(Vec::new());
+        clients_check(layout, port, &mut checks);
+        assert_eq!(checks.0.len(), 1);
+        checks.0.remove(0)
+    }
+
+    /// The clients check names what is connected, what is not, and what points elsewhere, and
+    /// says where to fix it.
+    #[test]
+    fn clients_are_connected_missing_or_stale() {
+        let home = tempfile::tempdir().expect("home");
+        let layout = HomeLayout::for_test(Os::Linux, home.path());
+        let port = 7717;
+        assert_eq!(check(&layout, port).status, CheckStatus::Skip);
+
+        // Claude Desktop installed without our entry, Cursor current, Windsurf on another port.
+        std::fs::create_dir_all(home.path().join(".config/Claude")).expect("claude");
+        write_entry(&layout, Client::Cursor, port);
+        write_entry(&layout, Client::Windsurf, port + 1);
+        let c = check(&layout, port);
+        assert_eq!(c.status, CheckStatus::Warn, "{c:?}");
+        for part in [
+            "connected: Cursor",
+            "not connected: Claude Desktop",
+            "Windsurf: our entry",
+        ] {
+            assert!(c.summary.contains(part), "{part}: {}", c.summary);
+        }
+        assert!(
+            c.fix
+                .as_deref()
+                .is_some_and(|f| f.contains("AI clients page"))
+        );
+
+        // Repaired: the rest is fine to leave unconnected.
+        write_entry(&layout, Client::Windsurf, port);
+        let c = check(&layout, port);
+        assert_eq!(c.status, CheckStatus::Ok, "{c:?}");
+        assert!(
+            c.summary.contains("connected: Cursor, Windsurf"),
+            "{}",
+            c.summary
+        );
+
+        // Only unconnected clients: a warning with the fix.
+        let bare = tempfile::tempdir().expect("home");
+        std::fs::create_dir_all(bare.path().join(".config/Claude")).expect("claude");
+        let c = check(&HomeLayout::for_test(Os::Linux, bare.path()), port);
+        assert_eq!(c.status, CheckStatus::Warn, "{c:?}");
+        assert_eq!(c.summary, "not connected: Claude Desktop");
+    }
+}
