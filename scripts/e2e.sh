@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end test of the real desktop app (issue 7): builds Xano MCP Desktop with its UI embedded,
 # then drives it under Xvfb through WebDriver (tauri-driver + WebKitWebDriver + Python selenium):
-# the wizard in demo mode (keyboard only), client configs, tokens, the playground, approvals and
-# the request history (sync, errors filter, masked detail, CSV export).
+# the wizard in demo mode (keyboard only), client configs, tokens, the playground, approvals, the
+# request history (sync, errors filter, masked detail, CSV export), the window hidden to the tray
+# (approval notification, single instance), and the wizard again with a Xano account (a xano-sim
+# standing in for the account host and the instance).
 # Screenshots of every page go to e2e-artifacts/; the main ones are copied to docs/screenshots/.
 #
 # Isolation: the app runs with HOME, XDG_* and XANO_MCP_HOME in a temp folder (the fake home has
@@ -41,17 +43,18 @@ if [ -z "$tauri_driver" ]; then
 fi
 
 venv="$root/target/e2e-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
-  echo "==> creating the Python venv with selenium"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium, dbus_next" 2>/dev/null; then
+  echo "==> creating the Python venv with selenium and dbus-next"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet "selenium>=4.20,<5"
+  # dbus-next: the stand-in desktop notification service the test runs on its private bus.
+  "$venv/bin/pip" install --quiet "selenium>=4.20,<5" "dbus-next==0.2.3"
 fi
 
 echo "==> building the UI and the app (UI embedded, no dev server)"
 (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent build)
 cargo build -p xano-mcp-desktop --features tauri/custom-protocol
-# Claude Desktop's entry runs `xano-mcp` from beside the app.
-cargo build -p xano-mcp
+# Claude Desktop's entry runs `xano-mcp` from beside the app; the account path talks to `xano-sim`.
+cargo build -p xano-mcp -p xano-sim
 app="$root/target/debug/xano-mcp-desktop"
 
 artifacts="$root/e2e-artifacts"
@@ -69,6 +72,7 @@ env -i \
   HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/data" \
   XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run" XANO_MCP_HOME="$tmp/engine" \
   E2E_APP="$app" E2E_ARTIFACTS="$artifacts" E2E_TAURI_DRIVER="$tauri_driver" \
+  E2E_SIM="$root/target/debug/xano-sim" \
   dbus-run-session -- sh -c '
     printf %s throwaway-e2e-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
     exec xvfb-run -a -s "-screen 0 1280x900x24" "$0" tests/e2e/test_app.py
@@ -77,7 +81,7 @@ env -i \
 
 shots="$root/docs/screenshots"
 mkdir -p "$shots"
-for name in 03-wizard-access 05-wizard-review 06-wizard-live-check 08-dashboard 10-tokens 11-playground-preview 12-playground-run 13-approval-pending 15-ai-apps 19-history 20-history-errors 21-history-detail; do
+for name in 03-wizard-access 05-wizard-review 22-wizard-account-token 06-wizard-live-check 08-dashboard 10-tokens 11-playground-preview 12-playground-run 13-approval-pending 15-ai-apps 19-history 20-history-errors 21-history-detail; do
   [ -f "$artifacts/$name.png" ] && cp "$artifacts/$name.png" "$shots/$name.png"
 done
 

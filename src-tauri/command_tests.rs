@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "prefs_set",
     "autostart_get",
     "autostart_set",
+    "window_hide",
     "history_search",
     "history_detail",
     "history_charts",
@@ -678,6 +679,9 @@ fn settings_prefs_and_autostart(h: &Harness) {
     assert_eq!(h.ok("autostart_get", json!({})), json!(false));
     assert_eq!(h.ok("autostart_set", json!({"enabled": true})), json!(true));
     assert_eq!(h.ok("autostart_get", json!({})), json!(true));
+    // Without a tray (the stand-in's case) the window is not hidden, and the UI is told so;
+    // the real hide is driven in the real-app e2e.
+    assert_eq!(h.ok("window_hide", json!({})), json!(false));
 }
 
 /// The History page's commands over the demo: our playground call shows in the timeline, its

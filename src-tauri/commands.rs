@@ -275,6 +275,14 @@ pub fn prefs_set(shell: State<'_, Shell>, prefs: UiPrefs) -> Res<UiPrefs> {
     shell.prefs.save(&prefs).map(|()| prefs)
 }
 
+/// Hides the window to the tray icon (the MCP server keeps running); `false` when this desktop
+/// has no tray to bring it back from, and the window stays.
+#[tauri::command]
+#[specta::specta]
+pub fn window_hide(shell: State<'_, Shell>) -> bool {
+    shell.window.hide_to_tray()
+}
+
 /// Whether the app starts at login.
 #[tauri::command]
 #[specta::specta]
@@ -373,6 +381,7 @@ macro_rules! all_commands {
             prefs_set,
             autostart_get,
             autostart_set,
+            window_hide,
             history_search,
             history_detail,
             history_charts,

@@ -58,7 +58,7 @@ pub fn run() {
         })
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event
-                && window.app_handle().tray_by_id("main").is_some()
+                && tray::has_tray(window.app_handle())
             {
                 // The tray keeps the server alive; Quit there ends the app.
                 api.prevent_close();

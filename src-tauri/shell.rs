@@ -1,6 +1,6 @@
-//! What the shell keeps beside the engine: the UI preferences (in `tauri-plugin-store`) and the
-//! start-at-login switch (`tauri-plugin-autostart`), each behind a small trait so the command
-//! tests run on the mock runtime with in-memory stand-ins.
+//! What the shell keeps beside the engine: the UI preferences (in `tauri-plugin-store`), the
+//! start-at-login switch (`tauri-plugin-autostart`) and the main window's hide-to-tray, each behind
+//! a small trait so the command tests run on the mock runtime with in-memory stand-ins.
 
 use core_api::app::{AppError, UiPrefs};
 use std::sync::{Arc, Mutex};
@@ -24,11 +24,19 @@ pub trait LoginItem: Send + Sync + 'static {
     fn set_enabled(&self, enabled: bool) -> Result<(), AppError>;
 }
 
+/// The main window, as far as the UI may move it.
+pub trait WindowControl: Send + Sync + 'static {
+    /// Hides the window to the tray icon (the server keeps running); `false`, with the window
+    /// left as it is, when there is no tray icon to bring it back from.
+    fn hide_to_tray(&self) -> bool;
+}
+
 /// The shell's managed state.
 #[derive(Clone)]
 pub struct Shell {
     pub prefs: Arc<dyn PrefsStore>,
     pub login: Arc<dyn LoginItem>,
+    pub window: Arc<dyn WindowControl>,
 }
 
 impl std::fmt::Debug for Shell {
@@ -43,6 +51,7 @@ impl Shell {
         Self {
             prefs: Arc::new(StorePrefs(app.clone())),
             login: Arc::new(Autostart(app.clone())),
+            window: Arc::new(AppWindow(app.clone())),
         }
     }
 
@@ -51,6 +60,7 @@ impl Shell {
         Self {
             prefs: Arc::new(MemoryPrefs::default()),
             login: Arc::new(MemoryLogin::default()),
+            window: Arc::new(NoTray),
         }
     }
 }
@@ -140,5 +150,22 @@ impl LoginItem for MemoryLogin {
     fn set_enabled(&self, enabled: bool) -> Result<(), AppError> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = enabled;
         Ok(())
+    }
+}
+
+struct AppWindow<R: Runtime>(AppHandle<R>);
+
+impl<R: Runtime> WindowControl for AppWindow<R> {
+    fn hide_to_tray(&self) -> bool {
+        crate::tray::hide_to_tray(&self.0)
+    }
+}
+
+/// A desktop without a tray (and the tests' stand-in): the window stays.
+struct NoTray;
+
+impl WindowControl for NoTray {
+    fn hide_to_tray(&self) -> bool {
+        false
     }
 }

@@ -19,6 +19,19 @@ pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// Whether the tray icon exists (it is what brings a hidden window back).
+pub fn has_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.tray_by_id("main").is_some()
+}
+
+/// Hides the main window when a tray icon can bring it back; `false` otherwise (nothing changes).
+pub fn hide_to_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
+    has_tray(app)
+        && app
+            .get_webview_window("main")
+            .is_some_and(|w| w.hide().is_ok())
+}
+
 /// Stops the server and ends the app.
 pub fn quit<R: Runtime>(app: &AppHandle<R>) {
     if let Some(state) = app.try_state::<Arc<AppState>>() {

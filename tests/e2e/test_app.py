@@ -13,9 +13,17 @@ What it checks (issue 7 acceptance):
 - history (issue 8): the demo's request log syncs by itself; the errors filter (a chip) leaves
   only failures, our MCP calls are marked; a row's detail is masked (no token or Authorization
   value) with a cURL line without secrets; the CSV export holds exactly the filtered rows;
+- the window hidden to the tray: the MCP server keeps answering, a call waiting for approval
+  raises a desktop notification (a stand-in notification service on the private session bus
+  records it; none is raised while the window is visible), and launching the app a second time
+  exits at once and brings the one window back (single instance), where the call is decided;
+- the wizard again with a Xano account (a xano-sim standing in for the account host and the
+  instance): the token is checked live and its owner shown, the instance and workspaces listed,
+  the live check passes, and the token is in no file afterwards (it is in the keychain);
 - a screenshot of every page goes to $E2E_ARTIFACTS.
 """
 
+import asyncio
 import json
 import os
 import socket
@@ -38,6 +46,12 @@ ARTIFACTS = os.environ["E2E_ARTIFACTS"]
 TAURI_DRIVER = os.environ.get("E2E_TAURI_DRIVER", "tauri-driver")
 HOME = os.environ["HOME"]
 DRIVER_PORT = int(os.environ.get("E2E_DRIVER_PORT", "4444"))
+# The "I have a Xano account" path talks to a Xano double standing in for the account host and the
+# instance (the app reads XANO_MCP_ACCOUNT_URL at start); its token is a test token.
+SIM = os.environ.get("E2E_SIM")
+ACCOUNT_TOKEN = "e2e-account-token-7Qm2"
+# Every desktop notification the app raises (the stand-in service appends to it).
+NOTIFICATIONS = []
 
 passed = 0
 failed = 0
@@ -186,8 +200,73 @@ class McpClient:
 # ---------------------------------------------------------------- the test
 
 
+def start_notification_service(seen):
+    """A stand-in desktop notification service (org.freedesktop.Notifications) on the test's
+    private session bus; every Notify call is appended to `seen`."""
+    from dbus_next.aio import MessageBus
+    from dbus_next.service import ServiceInterface, method
+
+    ready = threading.Event()
+
+    class Notifications(ServiceInterface):
+        def __init__(self):
+            super().__init__("org.freedesktop.Notifications")
+
+        @method()
+        def Notify(self, app_name: "s", replaces_id: "u", app_icon: "s", summary: "s", body: "s", actions: "as", hints: "a{sv}", expire_timeout: "i") -> "u":  # noqa: F821, N802
+            seen.append({"app": app_name, "summary": summary, "body": body})
+            return len(seen)
+
+        @method()
+        def GetCapabilities(self) -> "as":  # noqa: F821, N802
+            return ["body"]
+
+        @method()
+        def GetServerInformation(self) -> "ssss":  # noqa: F821, N802
+            return ["e2e-notifications", "xano-mcp", "1", "1.2"]
+
+        @method()
+        def CloseNotification(self, id: "u"):  # noqa: F821, N802, A002
+            pass
+
+    def serve():
+        async def main():
+            bus = await MessageBus().connect()
+            bus.export("/org/freedesktop/Notifications", Notifications())
+            await bus.request_name("org.freedesktop.Notifications")
+            ready.set()
+            await asyncio.Event().wait()
+
+        asyncio.run(main())
+
+    threading.Thread(target=serve, daemon=True).start()
+    if not ready.wait(20):
+        raise RuntimeError("the stand-in notification service did not start")
+
+
+def start_account_sim():
+    """Starts the Xano double for the account path; returns (process, meta URL)."""
+    sim = subprocess.Popen(
+        [SIM, "--port", "0", "--token", ACCOUNT_TOKEN],
+        stdout=subprocess.PIPE,
+        stderr=open(os.path.join(ARTIFACTS, "account-sim.log"), "w"),
+        text=True,
+    )
+    for line in sim.stdout:
+        if "meta URL:" in line:
+            return sim, line.split("meta URL:", 1)[1].strip()
+    raise RuntimeError("the Xano double printed no meta URL")
+
+
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
+    start_notification_service(NOTIFICATIONS)
+    sim = None
+    if SIM:
+        sim, meta_url = start_account_sim()
+        # Inherited by tauri-driver, which starts the app.
+        os.environ["XANO_MCP_ACCOUNT_URL"] = meta_url
+        log(f"account host: {meta_url}")
     driver_log = open(os.path.join(ARTIFACTS, "tauri-driver.log"), "w")
     proc = subprocess.Popen(
         [TAURI_DRIVER, "--port", str(DRIVER_PORT), "--native-port", str(DRIVER_PORT + 1)],
@@ -213,6 +292,9 @@ def main():
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if sim is not None:
+            sim.kill()
+            sim.wait(10)
     print(f"\n{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
 
@@ -527,6 +609,94 @@ def run(driver):
         log(f"exported {n} error rows to {path}")
 
     check("history: sync, errors chip, masked detail, CSV export", history)
+
+    def hidden_window():
+        notes = NOTIFICATIONS
+        assert notes == [], f"notifications while the window was visible: {notes}"
+        results = {}
+
+        def call():
+            try:
+                client = McpClient(state["url"], state["token"])
+                client.initialize()
+                results["call"] = client.call(
+                    "addTableContent",
+                    {"workspace_id": 1, "table_id": "customers", "record": {"name": "E2E Hidden", "email": "hidden@example.com"}},
+                )
+            except Exception as e:  # noqa: BLE001
+                results["call"] = e
+
+        nav(driver, "approvals")
+        css(driver, '[data-test="hide-window"]').click()
+        t = threading.Thread(target=call)
+        t.start()
+        end = time.time() + 60
+        while time.time() < end and not notes:
+            time.sleep(0.2)
+        assert notes, "no desktop notification for the pending approval while hidden"
+        assert notes[0]["summary"] == "Approval needed", notes
+        assert "addTableContent" in notes[0]["body"] and "e2e-writer" in notes[0]["body"], notes
+        assert "call" not in results, "the call waits for the user"
+        # A second launch hands over to the running app and exits; the window comes back.
+        second = subprocess.run([APP], env=dict(os.environ), capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, f"second launch: {second.returncode} {second.stderr[-2000:]}"
+        card = wait_text(driver, '[data-test="approval"]', "addTableContent", 60)
+        shot(driver, "24-approval-after-hidden")
+        card.find_element(By.CSS_SELECTOR, '[data-test="deny"]').click()
+        t.join(60)
+        result = results.get("call")
+        assert isinstance(result, dict) and result.get("isError"), f"denied call: {result}"
+        assert len(notes) == 1, notes
+
+    check("hidden to the tray: server keeps serving, approval notification, single instance brings it back", hidden_window)
+
+    def account_wizard():
+        # Setup again, now with a Xano account: the token is checked live and its owner shown,
+        # the instance found on the account host, the workspaces listed, and the live check
+        # runs through the real server on that instance. The token lands in the keychain only.
+        assert SIM, "E2E_SIM (the xano-sim binary) is not set"
+        nav(driver, "wizard")
+        wait_text(driver, "#wizard-title", "Connect your AI apps to Xano")
+        css(driver, '[data-test="have-account"]').click()
+        wait_text(driver, "#wizard-title", "Paste your Xano token")
+        token_input = css(driver, "#xano-token")
+        assert token_input.get_attribute("type") == "password"
+        token_input.send_keys(ACCOUNT_TOKEN)
+        css(driver, '[data-test="check-token"]').click()
+        owner = wait_text(driver, '[data-test="token-ok"]', "Token works", 60).text
+        assert "It belongs to" in owner and "@" in owner, owner
+        shot(driver, "22-wizard-account-token")
+        css(driver, '[data-test="token-next"]').click()
+        wait_text(driver, "#wizard-title", "Choose your Xano instance")
+        picked = [e.get_attribute("value") for e in driver.find_elements(By.CSS_SELECTOR, 'input[name="instance"]') if e.is_selected()]
+        assert picked == [os.environ["XANO_MCP_ACCOUNT_URL"]], picked
+        css(driver, '[data-test="instance-next"]').click()
+        wait_text(driver, "#wizard-title", "Choose the workspaces")
+        assert "Acme Store" in driver.find_element(By.TAG_NAME, "main").text
+        css(driver, '[data-test="workspaces-next"]').click()
+        wait_text(driver, "#wizard-title", "Choose what the AI may do", 60)
+        css(driver, '[data-test="access-next"]').click()
+        wait_text(driver, "#wizard-title", "Choose your AI apps")
+        css(driver, '[data-test="clients-next"]').click()
+        wait_text(driver, "#wizard-title", "Review the changes")
+        css(driver, '[data-test="apply"]').click()
+        wait_text(driver, '[data-test="live-check"]', "It works", 60)
+        shot(driver, "23-wizard-account-live-check")
+        css(driver, '[data-test="finish"]').click()
+        wait_text(driver, "#wizard-title", "All set")
+        # The Xano token is in no file the app wrote (it is in the keychain).
+        for top in (HOME, os.environ["XANO_MCP_HOME"]):
+            for dirpath, _dirs, files in os.walk(top):
+                for name in files:
+                    path = os.path.join(dirpath, name)
+                    try:
+                        data = open(path, "rb").read()
+                    except OSError:
+                        continue
+                    assert ACCOUNT_TOKEN.encode() not in data, f"the Xano token is in {path}"
+        log(f"account path: {owner}")
+
+    check("wizard with a Xano account: token checked live, instance, workspaces, live check", account_wizard)
 
 
 if __name__ == "__main__":

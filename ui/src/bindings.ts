@@ -71,6 +71,11 @@ export const commands = {
 	autostartGet: () => typedError<boolean, AppError>(__TAURI_INVOKE("autostart_get")),
 	/**  Turns start-at-login on or off. */
 	autostartSet: (enabled: boolean) => typedError<boolean, AppError>(__TAURI_INVOKE("autostart_set", { enabled })),
+	/**
+	 *  Hides the window to the tray icon (the MCP server keeps running); `false` when this desktop
+	 *  has no tray to bring it back from, and the window stays.
+	 */
+	windowHide: () => __TAURI_INVOKE<boolean>("window_hide"),
 	/**  One page of the history table (rows `offset..offset + limit`). */
 	historySearch: (query: HistoryQuery, offset: number, limit: number) => typedError<HistoryPageView, AppError>(__TAURI_INVOKE("history_search", { query, offset, limit })),
 	/**  The detail pane of one history row (masked, with a cURL line without secrets). */

@@ -23,9 +23,6 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use vault::Vault;
 use xano::MetaBase;
 
-/// The environment variable that moves the account host (tests point it at `xano-sim`).
-pub const ACCOUNT_URL_ENV: &str = "XANO_MCP_ACCOUNT_URL";
-
 /// The profile `login` creates when none is named and none exists for the instance.
 const DEFAULT_PROFILE: &str = "default";
 
@@ -103,17 +100,9 @@ pub struct DoctorArgs {
 /// and `XANO_TOKEN` / `XANO_INSTANCE_URL`.
 fn context() -> Result<SetupContext> {
     let paths = Paths::from_env()?;
-    let mut ctx =
-        SetupContext::new(paths, Vault::os_keychain()).with_headless(Headless::from_env());
-    if let Some(url) = std::env::var(ACCOUNT_URL_ENV)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-    {
-        let base =
-            MetaBase::parse(&url).with_context(|| format!("{ACCOUNT_URL_ENV} is not usable"))?;
-        ctx = ctx.with_account_base(base);
-    }
-    Ok(ctx)
+    Ok(SetupContext::new(paths, Vault::os_keychain())
+        .with_headless(Headless::from_env())
+        .with_account_base(core_api::account_base_from_env()?))
 }
 
 fn now() -> i64 {

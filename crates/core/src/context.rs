@@ -42,6 +42,27 @@ impl Headless {
     }
 }
 
+/// Moves the account host (`https://app.xano.com/api:meta`) for tests and for staging: the CLI and
+/// the app read it at start. Unset or blank: the real account host.
+pub const ACCOUNT_URL_ENV: &str = "XANO_MCP_ACCOUNT_URL";
+
+/// The account host: [`ACCOUNT_URL_ENV`] when set, else Xano's. An unusable value is an error
+/// that names the variable (never silently the real host).
+pub fn account_base_from_env() -> Result<MetaBase> {
+    match std::env::var(ACCOUNT_URL_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        Some(url) => MetaBase::parse(url.trim()).map_err(|e| {
+            Error::invalid_input(
+                "account_url",
+                format!("{ACCOUNT_URL_ENV} is not a usable address ({e}); unset it to use Xano's."),
+            )
+        }),
+        None => Ok(MetaBase::account()),
+    }
+}
+
 /// The narrow context of the setup use cases. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct SetupContext {

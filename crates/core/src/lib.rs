@@ -32,7 +32,10 @@ pub mod setup;
 pub mod synced;
 
 pub use access::{TokenSource, XanoAccess, connect};
-pub use context::{Headless, SetupContext, XANO_INSTANCE_URL_ENV, setup_http_options};
+pub use context::{
+    ACCOUNT_URL_ENV, Headless, SetupContext, XANO_INSTANCE_URL_ENV, account_base_from_env,
+    setup_http_options,
+};
 pub use doctor::{CheckStatus, DoctorCheck, DoctorOptions, DoctorReport, doctor};
 pub use error::{Error, Result};
 pub use expiry::{EXPIRY_WARNING_SECS, ExpiryStatus, TokenExpiry, expiry_from_token};

@@ -139,6 +139,8 @@ export interface Api {
   setPrefs(prefs: UiPrefs): Promise<UiPrefs>;
   autostart(): Promise<boolean>;
   setAutostart(enabled: boolean): Promise<boolean>;
+  /** Hides the window to the tray; false when there is no tray (the window stays). */
+  hideWindow(): Promise<boolean>;
   historySearch(query: HistoryQuery, offset: number, limit: number): Promise<HistoryPageView>;
   historyDetail(row: HistoryRowRef): Promise<HistoryDetailView>;
   historyCharts(query: HistoryQuery): Promise<HistoryChartsView>;
@@ -181,6 +183,7 @@ const tauriApi: Api = {
   setPrefs: (prefs) => unwrap(commands.prefsSet(prefs)),
   autostart: () => unwrap(commands.autostartGet()),
   setAutostart: (enabled) => unwrap(commands.autostartSet(enabled)),
+  hideWindow: () => commands.windowHide(),
   historySearch: (query, offset, limit) => unwrap(commands.historySearch(query, offset, limit)),
   historyDetail: (row) => unwrap(commands.historyDetail(row)),
   historyCharts: (query) => unwrap(commands.historyCharts(query)),

@@ -246,6 +246,8 @@ export const fakeApi: Api = {
   setPrefs: async (next) => (prefs = next),
   autostart: async () => autostart,
   setAutostart: async (enabled) => (autostart = enabled),
+  // A browser tab has no tray.
+  hideWindow: async () => false,
   historySearch: fakeHistory.search,
   historyDetail: fakeHistory.detail,
   historyCharts: fakeHistory.charts,

@@ -86,7 +86,7 @@ impl AppConfig {
             paths,
             vault: Vault::os_keychain(),
             clients: layout,
-            account_base: MetaBase::account(),
+            account_base: crate::account_base_from_env()?,
             headless: Headless::from_env(),
             xano_mcp_binary: binary,
         })
