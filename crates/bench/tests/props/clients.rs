@@ -154,7 +154,15 @@ fn existing() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// The file parsed the way the mergers parse it (JSONC: comments, trailing commas).
+/// A UTF-8 byte order mark, which the mergers keep where they found one (and read past).
+const BOM: &str = "\u{feff}";
+
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes)
+}
+
 fn parse_jsonc(text: &str) -> Option<Value> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     jsonc_parser::cst::CstRootNode::parse(text, &jsonc_parser::ParseOptions::default())
         .ok()
         .map(|root| root.to_serde_value().unwrap_or(Value::Null))
@@ -222,10 +230,19 @@ fn plan_apply_check(
     })?;
     let was_strict = before
         .as_deref()
-        .is_some_and(|b| serde_json::from_slice::<Value>(b).is_ok());
+        .is_some_and(|b| serde_json::from_slice::<Value>(without_bom(b)).is_ok());
     if was_strict {
+        prop_assert_eq!(
+            after_bytes.starts_with(BOM.as_bytes()),
+            before
+                .as_deref()
+                .is_some_and(|b| b.starts_with(BOM.as_bytes())),
+            "{} {}: a byte order mark was added or dropped",
+            client,
+            scope
+        );
         prop_assert!(
-            serde_json::from_slice::<Value>(&after_bytes).is_ok(),
+            serde_json::from_slice::<Value>(without_bom(&after_bytes)).is_ok(),
             "{} {} turned strict JSON into JSONC:\n{}",
             client,
             scope,
