@@ -221,6 +221,20 @@ impl HistoryStore {
         })
     }
 
+    /// The call record with this id, if it is still kept.
+    pub fn call(&self, id: i64) -> Result<Option<ToolCallRecord>> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, at_ms, token_name, client_name, client_version, transport, tool,
+                        workspace_id, arguments, outcome, error_code, error_message, duration_ms,
+                        xano_requests, rows_affected
+                 FROM tool_call WHERE id = ?1",
+            )?;
+            let mut rows = stmt.query_map([id], raw_call)?;
+            rows.next().transpose()?.map(RawCall::decode).transpose()
+        })
+    }
+
     /// How many call records match `query` (ignoring its limit and offset).
     pub fn call_count(&self, query: &CallQuery) -> Result<u64> {
         let (where_sql, args) = call_where(query);
@@ -360,9 +374,19 @@ mod tests {
             duration_ms: 30_000,
         });
         let id = store.insert_call(&r).expect("insert");
+        let other = store
+            .insert_call(&record(1_700_000_000_001, "getTables", CallOutcomeKind::Ok))
+            .expect("insert");
         let got = store.calls(&CallQuery::default()).expect("calls");
         r.id = Some(id);
-        assert_eq!(got, vec![r]);
+        assert_eq!(got[1], r);
+        // By id, directly.
+        assert_eq!(store.call(id).expect("call"), Some(r));
+        assert_eq!(
+            store.call(other).expect("call").expect("other").tool,
+            "getTables"
+        );
+        assert_eq!(store.call(other + 1).expect("call"), None);
     }
 
     #[test]

@@ -24,8 +24,8 @@
 use super::error::{AppError, AppResult};
 use super::{AppEvent, AppState, BackendKind, lock, now_ms};
 use history::{
-    CallQuery, HistoryFilter, HistoryRow, HistorySource, HistoryStore, SortKey, SortOrder,
-    StatusClass, SyncOptions,
+    HistoryFilter, HistoryRow, HistorySource, HistoryStore, SortKey, SortOrder, StatusClass,
+    SyncOptions,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -538,45 +538,7 @@ pub fn detail(app: &AppState, row: &HistoryRowRef) -> AppResult<HistoryDetailVie
 }
 
 fn find_call(store: &HistoryStore, id: i64) -> AppResult<Option<history::ToolCallRecord>> {
-    // The audit log lists by time; find the record's time first through the timeline query.
-    let at: Option<i64> = {
-        let filter = HistoryFilter {
-            source: HistorySource::Mcp,
-            limit: 1,
-            ..HistoryFilter::default()
-        };
-        // Calls are few next to requests; walk pages of the MCP side until the id shows.
-        let mut found = None;
-        let mut offset = 0;
-        loop {
-            let page = store
-                .history_search(&HistoryFilter {
-                    offset,
-                    limit: MAX_PAGE_ROWS,
-                    ..filter.clone()
-                })
-                .map_err(store_error)?;
-            if let Some(r) = page.rows.iter().find(|r| r.id == id) {
-                found = Some(r.at_ms);
-                break;
-            }
-            if page.rows.len() < MAX_PAGE_ROWS as usize {
-                break;
-            }
-            offset += MAX_PAGE_ROWS;
-        }
-        found
-    };
-    let Some(at) = at else { return Ok(None) };
-    let calls = store
-        .calls(&CallQuery {
-            since_ms: Some(at),
-            until_ms: Some(at + 1),
-            limit: MAX_PAGE_ROWS,
-            ..CallQuery::default()
-        })
-        .map_err(store_error)?;
-    Ok(calls.into_iter().find(|c| c.id == Some(id)))
+    store.call(id).map_err(store_error)
 }
 
 /// A header's name and value from either shape Xano uses (`"Name: value"` or `{name, value}`).

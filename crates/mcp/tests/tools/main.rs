@@ -31,21 +31,9 @@ use xano_sim::{SimConfig, XanoSim, demo};
 
 pub const WS: i64 = demo::WORKSPACE_ID;
 
-/// A client that remembers the progress notifications it receives.
-#[derive(Debug, Clone, Default)]
-pub struct Client {
-    pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
-}
-
-impl ClientHandler for Client {
-    async fn on_progress(
-        &self,
-        params: ProgressNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        self.progress.lock().expect("lock").push(params);
-    }
-}
+/// The test client: it records progress notifications and lets a test wait for one (they are
+/// sent by their own task, so one can arrive after the call's answer).
+pub type Client = support::ProgressWatcher;
 
 #[allow(missing_debug_implementations)]
 pub struct Harness {
