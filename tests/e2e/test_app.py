@@ -627,7 +627,14 @@ def run(driver):
                 results["call"] = e
 
         nav(driver, "approvals")
-        css(driver, '[data-test="hide-window"]').click()
+        css(driver, '[data-test="hide-window"]')
+        # Clicked from a timer: a WebDriver click waits for the page to draw again, which a
+        # hidden window never does. No WebDriver command is sent until the window is back.
+        driver.execute_script("setTimeout(() => document.querySelector('[data-test=\"hide-window\"]').click(), 50)")
+        # The page reports itself hidden once the window is unmapped; only then the call starts
+        # (an approval raised while the window still shows rightly raises no notification).
+        WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.visibilityState") == "hidden")
+        log("window hidden; a call now waits for approval")
         t = threading.Thread(target=call)
         t.start()
         end = time.time() + 60
@@ -637,6 +644,7 @@ def run(driver):
         assert notes[0]["summary"] == "Approval needed", notes
         assert "addTableContent" in notes[0]["body"] and "e2e-writer" in notes[0]["body"], notes
         assert "call" not in results, "the call waits for the user"
+        log(f"notification: {notes[0]['summary']}: {notes[0]['body']}")
         # A second launch hands over to the running app and exits; the window comes back.
         second = subprocess.run([APP], env=dict(os.environ), capture_output=True, text=True, timeout=60)
         assert second.returncode == 0, f"second launch: {second.returncode} {second.stderr[-2000:]}"
