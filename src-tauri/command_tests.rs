@@ -52,6 +52,7 @@ const COMMANDS: &[&str] = &[
     "autostart_get",
     "autostart_set",
     "window_hide",
+    "pick_folder",
     "history_search",
     "history_detail",
     "history_charts",
@@ -105,7 +106,8 @@ impl Harness {
         let builder = commands::builder_for::<MockRuntime>();
         let app = mock_builder()
             .manage(state)
-            .manage(Shell::in_memory())
+            // The folder picker's stand-in answers the project folder the clients test uses.
+            .manage(Shell::with_picked_folder(Some(home.join("work/shop"))))
             .invoke_handler(builder.invoke_handler())
             .build(mock_context(noop_assets()))
             .expect("mock app");
@@ -323,8 +325,11 @@ fn demo_wizard_and_clients(h: &Harness) {
     assert_eq!(done[0]["revokedToken"], "cursor");
     assert!(!h.read(".cursor/mcp.json").contains("xano-mcp"));
     assert_eq!(backup_files(&h.home.join(".cursor")), 1);
-    // A project folder: only the clients with a per-project config, written inside the project.
-    let project = h.home.join("work/shop");
+    // A project folder (as the picker gives it): only the clients with a per-project config,
+    // written inside the project.
+    let picked = h.ok("pick_folder", json!({}));
+    let project = PathBuf::from(picked.as_str().expect("a picked folder"));
+    assert_eq!(project, h.home.join("work/shop"));
     std::fs::create_dir_all(&project).expect("project dir");
     let in_project = h.ok(
         "clients_list",

@@ -283,6 +283,22 @@ pub fn window_hide(shell: State<'_, Shell>) -> bool {
     shell.window.hide_to_tray()
 }
 
+/// Asks the user for a project folder with the system's picker; `None` when they cancel. Runs
+/// off the main thread (the picker waits for the user).
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_folder(shell: State<'_, Shell>) -> Res<Option<String>> {
+    let folders = shell.folders.clone();
+    tauri::async_runtime::spawn_blocking(move || folders.pick_folder("Choose the project folder"))
+        .await
+        .map(|p| p.map(|p| p.display().to_string()))
+        .map_err(|e| AppError::Internal {
+            message: format!(
+                "The folder picker failed ({e}); type the folder's full path instead."
+            ),
+        })
+}
+
 /// Whether the app starts at login.
 #[tauri::command]
 #[specta::specta]
@@ -382,6 +398,7 @@ macro_rules! all_commands {
             autostart_get,
             autostart_set,
             window_hide,
+            pick_folder,
             history_search,
             history_detail,
             history_charts,

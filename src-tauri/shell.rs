@@ -1,8 +1,10 @@
 //! What the shell keeps beside the engine: the UI preferences (in `tauri-plugin-store`), the
-//! start-at-login switch (`tauri-plugin-autostart`) and the main window's hide-to-tray, each behind
-//! a small trait so the command tests run on the mock runtime with in-memory stand-ins.
+//! start-at-login switch (`tauri-plugin-autostart`), the main window's hide-to-tray and the native
+//! folder picker (`tauri-plugin-dialog`), each behind a small trait so the command tests run on the
+//! mock runtime with in-memory stand-ins.
 
 use core_api::app::{AppError, UiPrefs};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_autostart::ManagerExt as _;
@@ -31,12 +33,19 @@ pub trait WindowControl: Send + Sync + 'static {
     fn hide_to_tray(&self) -> bool;
 }
 
+/// The system's folder picker.
+pub trait FolderPicker: Send + Sync + 'static {
+    /// Asks the user for a folder (blocks until they choose or cancel); `None` when cancelled.
+    fn pick_folder(&self, title: &str) -> Option<PathBuf>;
+}
+
 /// The shell's managed state.
 #[derive(Clone)]
 pub struct Shell {
     pub prefs: Arc<dyn PrefsStore>,
     pub login: Arc<dyn LoginItem>,
     pub window: Arc<dyn WindowControl>,
+    pub folders: Arc<dyn FolderPicker>,
 }
 
 impl std::fmt::Debug for Shell {
@@ -52,15 +61,22 @@ impl Shell {
             prefs: Arc::new(StorePrefs(app.clone())),
             login: Arc::new(Autostart(app.clone())),
             window: Arc::new(AppWindow(app.clone())),
+            folders: Arc::new(NativePicker(app.clone())),
         }
     }
 
-    /// In-memory stand-ins (tests).
+    /// In-memory stand-ins (tests); the folder picker answers `picked`.
     pub fn in_memory() -> Self {
+        Self::with_picked_folder(None)
+    }
+
+    /// In-memory stand-ins whose folder picker answers `picked` (`None`: the user cancels).
+    pub fn with_picked_folder(picked: Option<PathBuf>) -> Self {
         Self {
             prefs: Arc::new(MemoryPrefs::default()),
             login: Arc::new(MemoryLogin::default()),
             window: Arc::new(NoTray),
+            folders: Arc::new(FixedPick(picked)),
         }
     }
 }
@@ -167,5 +183,27 @@ struct NoTray;
 impl WindowControl for NoTray {
     fn hide_to_tray(&self) -> bool {
         false
+    }
+}
+
+struct NativePicker<R: Runtime>(AppHandle<R>);
+
+impl<R: Runtime> FolderPicker for NativePicker<R> {
+    fn pick_folder(&self, title: &str) -> Option<PathBuf> {
+        use tauri_plugin_dialog::DialogExt as _;
+        let mut dialog = self.0.dialog().file().set_title(title);
+        if let Some(home) = std::env::var_os("HOME") {
+            dialog = dialog.set_directory(home);
+        }
+        dialog.blocking_pick_folder()?.into_path().ok()
+    }
+}
+
+/// The tests' picker: always the same answer.
+struct FixedPick(Option<PathBuf>);
+
+impl FolderPicker for FixedPick {
+    fn pick_folder(&self, _title: &str) -> Option<PathBuf> {
+        self.0.clone()
     }
 }

@@ -76,6 +76,11 @@ export const commands = {
 	 *  has no tray to bring it back from, and the window stays.
 	 */
 	windowHide: () => __TAURI_INVOKE<boolean>("window_hide"),
+	/**
+	 *  Asks the user for a project folder with the system's picker; `None` when they cancel. Runs
+	 *  off the main thread (the picker waits for the user).
+	 */
+	pickFolder: () => typedError<string | null, AppError>(__TAURI_INVOKE("pick_folder")),
 	/**  One page of the history table (rows `offset..offset + limit`). */
 	historySearch: (query: HistoryQuery, offset: number, limit: number) => typedError<HistoryPageView, AppError>(__TAURI_INVOKE("history_search", { query, offset, limit })),
 	/**  The detail pane of one history row (masked, with a cURL line without secrets). */

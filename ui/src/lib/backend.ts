@@ -141,6 +141,8 @@ export interface Api {
   setAutostart(enabled: boolean): Promise<boolean>;
   /** Hides the window to the tray; false when there is no tray (the window stays). */
   hideWindow(): Promise<boolean>;
+  /** The system's folder picker; null when the user cancels. */
+  pickFolder(): Promise<string | null>;
   historySearch(query: HistoryQuery, offset: number, limit: number): Promise<HistoryPageView>;
   historyDetail(row: HistoryRowRef): Promise<HistoryDetailView>;
   historyCharts(query: HistoryQuery): Promise<HistoryChartsView>;
@@ -184,6 +186,7 @@ const tauriApi: Api = {
   autostart: () => unwrap(commands.autostartGet()),
   setAutostart: (enabled) => unwrap(commands.autostartSet(enabled)),
   hideWindow: () => commands.windowHide(),
+  pickFolder: () => unwrap(commands.pickFolder()),
   historySearch: (query, offset, limit) => unwrap(commands.historySearch(query, offset, limit)),
   historyDetail: (row) => unwrap(commands.historyDetail(row)),
   historyCharts: (query) => unwrap(commands.historyCharts(query)),

@@ -248,6 +248,8 @@ export const fakeApi: Api = {
   setAutostart: async (enabled) => (autostart = enabled),
   // A browser tab has no tray.
   hideWindow: async () => false,
+  // Stands in for the system's picker: the user picks this folder.
+  pickFolder: async () => "/home/me/picked-app",
   historySearch: fakeHistory.search,
   historyDetail: fakeHistory.detail,
   historyCharts: fakeHistory.charts,

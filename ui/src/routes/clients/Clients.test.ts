@@ -48,4 +48,17 @@ describe("AI apps page", () => {
     await settle();
     expect(target.textContent).toContain("is not a full path");
   });
+
+  it("takes the project folder from the system's picker", async () => {
+    target = document.createElement("div");
+    document.body.appendChild(target);
+    page = mount(Clients, { target });
+    await settle();
+    (target.querySelector("[data-test='choose-folder']") as HTMLButtonElement).click();
+    await settle();
+    await settle();
+    expect((target.querySelector("[data-test='project-dir']") as HTMLInputElement).value).toBe("/home/me/picked-app");
+    expect(rows()).toEqual(["cursor", "claude-code", "vscode"]);
+    expect(target.textContent).toContain("Showing the project /home/me/picked-app");
+  });
 });
