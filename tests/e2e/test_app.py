@@ -50,8 +50,9 @@ DRIVER_PORT = int(os.environ.get("E2E_DRIVER_PORT", "4444"))
 # instance (the app reads XANO_MCP_ACCOUNT_URL at start); its token is a test token.
 SIM = os.environ.get("E2E_SIM")
 ACCOUNT_TOKEN = "e2e-account-token-7Qm2"
-# Every desktop notification the app raises (the stand-in service appends to it).
+# Every desktop notification the app raises (the stand-in service appends to it and sets the event).
 NOTIFICATIONS = []
+NOTIFIED = threading.Event()
 
 passed = 0
 failed = 0
@@ -77,10 +78,21 @@ def wait_port(port, timeout=30):
     raise RuntimeError(f"nothing listens on port {port}")
 
 
+def painted(driver):
+    """Waits until the page has drawn its current state: two animation frames (the first runs
+    before the next paint, the second after it). Bounded by the script timeout."""
+    try:
+        driver.execute_async_script(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
+        )
+    except Exception as e:  # noqa: BLE001 - a hidden window draws no frames; nothing to wait for
+        log(f"no frame drawn: {e.__class__.__name__}")
+
+
 def shot(driver, name):
     """Screenshot of the app window. WebKitWebDriver's own screenshot command hangs under Xvfb, so
     the X display is captured (the app is the only window on it) and trimmed to the window."""
-    time.sleep(0.4)  # let the last render land
+    painted(driver)
     path = os.path.join(ARTIFACTS, f"{name}.png")
     raw = path + ".full.png"
     subprocess.run(["import", "-window", "root", raw], check=True, timeout=30)
@@ -113,7 +125,7 @@ def tab_to(driver, selector, limit=80):
         if active_matches(driver, selector):
             return
         ActionChains(driver).send_keys(Keys.TAB).perform()
-        time.sleep(0.03)
+        painted(driver)
     raise AssertionError(f"Tab never reached {selector}")
 
 
@@ -124,7 +136,7 @@ def press(driver, key):
 def nav(driver, page):
     css(driver, f'[data-nav="{page}"]').click()
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return location.hash") == f"#/{page}")
-    time.sleep(0.5)
+    painted(driver)
 
 
 def check(name, fn):
@@ -215,6 +227,7 @@ def start_notification_service(seen):
         @method()
         def Notify(self, app_name: "s", replaces_id: "u", app_icon: "s", summary: "s", body: "s", actions: "as", hints: "a{sv}", expire_timeout: "i") -> "u":  # noqa: F821, N802
             seen.append({"app": app_name, "summary": summary, "body": body})
+            NOTIFIED.set()
             return len(seen)
 
         @method()
@@ -280,6 +293,7 @@ def main():
         opts.set_capability("tauri:options", {"application": APP})
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=opts)
         driver.implicitly_wait(0)
+        driver.set_script_timeout(10)
         run(driver)
     finally:
         if driver is not None:
@@ -311,7 +325,6 @@ def run(driver):
             f.write(driver.execute_script("return location.href + '\\n' + document.documentElement.outerHTML"))
         raise
     css(driver, "#wizard-title")
-    time.sleep(1)
     shot(driver, "01-wizard-welcome")
 
     def wizard_by_keyboard():
@@ -438,7 +451,7 @@ def run(driver):
 
     def set_raw(tool, args):
         css(driver, f'[data-test="tool-select"] option[value="{tool}"]').click()
-        time.sleep(0.3)
+        painted(driver)
         if not driver.find_elements(By.CSS_SELECTOR, '[data-test="raw-args"]'):
             css(driver, '[data-test="raw-toggle"]').click()
         area = css(driver, '[data-test="raw-args"]')
@@ -541,7 +554,6 @@ def run(driver):
         n_charts = WebDriverWait(driver, 30).until(charts_drawn)
         assert n_charts == 3, f"{n_charts} charts on the History page"
         log(f"charts drawn: {n_charts}")
-        time.sleep(1)
         shot(driver, "19-history")
 
         css(driver, '[data-test="only-errors"]').click()
@@ -569,9 +581,7 @@ def run(driver):
         # The AI-call rows are errors too: wait for the reload itself, not just for error rows.
         WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-test="history-total"]').text != mcp_total and only_errors(d))
         WebDriverWait(driver, 30).until(charts_drawn)
-        time.sleep(0.5)
         driver.execute_script("document.getElementById('table-h')?.scrollIntoView()")
-        time.sleep(1)  # the webview repaints a long scroll past the charts late under Xvfb
         shot(driver, "20-history-errors")
 
         # A Xano request's detail: headers and input masked, cURL without secrets.
@@ -637,9 +647,7 @@ def run(driver):
         log("window hidden; a call now waits for approval")
         t = threading.Thread(target=call)
         t.start()
-        end = time.time() + 60
-        while time.time() < end and not notes:
-            time.sleep(0.2)
+        NOTIFIED.wait(60)
         assert notes, "no desktop notification for the pending approval while hidden"
         assert notes[0]["summary"] == "Approval needed", notes
         assert "addTableContent" in notes[0]["body"] and "e2e-writer" in notes[0]["body"], notes

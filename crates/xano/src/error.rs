@@ -21,18 +21,20 @@ pub enum Error {
 
     /// 403: the token lacks a scope or the user lacks a role.
     #[error(
-        "Xano denied access (403): {message}. Edit the token's scopes in Xano (Manage Access Tokens) or use a token that has them."
+        "Xano denied access (403): {}. Edit the token's scopes in Xano (Manage Access Tokens) or use a token that has them.",
+        clause(message)
     )]
     AccessDenied { message: String },
 
     /// 404: the workspace, table, row or endpoint does not exist.
     #[error(
-        "Not found in Xano (404): {message}. Check the id; list the parent (workspaces, tables, rows) to find valid ids."
+        "Not found in Xano (404): {}. Check the id; list the parent (workspaces, tables, rows) to find valid ids.",
+        clause(message)
     )]
     NotFound { message: String },
 
     /// 400: Xano refused the input; `param` names the offending parameter when Xano says it.
-    #[error("Xano refused the input (400{}): {message}. Fix the value and try again.", param.as_deref().map(|p| format!(", parameter `{p}`")).unwrap_or_default())]
+    #[error("Xano refused the input (400{}): {}. Fix the value and try again.", param.as_deref().map(|p| format!(", parameter `{p}`")).unwrap_or_default(), clause(message))]
     InputError {
         message: String,
         param: Option<String>,
@@ -59,7 +61,8 @@ pub enum Error {
 
     /// The request did not reach Xano or the connection broke.
     #[error(
-        "Could not reach Xano at {host}: {reason}. Check your internet connection and the instance address."
+        "Could not reach Xano at {host}: {}. Check your internet connection and the instance address.",
+        clause(reason)
     )]
     Network { host: String, reason: String },
 
@@ -192,6 +195,11 @@ impl ErrorBody {
     }
 }
 
+/// Xano's own sentence inside ours: without its final full stop, which ours adds.
+fn clause(message: &str) -> &str {
+    message.trim_end().trim_end_matches('.')
+}
+
 fn detail(message: &str) -> String {
     if message.is_empty() {
         String::new()
@@ -220,6 +228,18 @@ mod tests {
         let err = Error::from_status(400, body, None);
         assert!(matches!(&err, Error::InputError { param: Some(p), .. } if p == "name"));
         assert!(err.to_string().contains("parameter `name`"), "{err}");
+
+        // Xano's own full stop is not doubled by ours.
+        let body = br#"{"code":"ERROR_CODE_INPUT_ERROR","message":"Duplicate record detected. Please check your inputs.","payload":{}}"#;
+        let text = Error::from_status(400, body, None).to_string();
+        assert!(
+            text.contains("Please check your inputs. Fix the value"),
+            "{text}"
+        );
+        assert!(!text.contains(".."), "{text}");
+        let body = br#"{"code":"ERROR_CODE_NOT_FOUND","message":"Not found."}"#;
+        let text = Error::from_status(404, body, None).to_string();
+        assert!(!text.contains(".."), "{text}");
 
         let err = Error::from_status(
             401,
