@@ -63,4 +63,29 @@ describe("Access tokens page", () => {
     expect(after?.expiresAtMs).toBe(created.info.expiresAtMs);
     expect(after?.id).toBe(created.info.id);
   });
+
+  it("creates a token with the grant's fields", async () => {
+    target = document.createElement("div");
+    document.body.appendChild(target);
+    page = mount(Tokens, { target });
+    await settle();
+    const set = (selector: string, value: string, event: "input" | "change") => {
+      const el = target.querySelector(selector) as HTMLInputElement | HTMLSelectElement;
+      expect(el, selector).not.toBeNull();
+      el.value = value;
+      el.dispatchEvent(new Event(event));
+    };
+    set("#tok-name", "new-one", "input");
+    set("#tok-tier", "full_access", "change");
+    set("#tok-approval", "all_writes", "change");
+    set("#tok-expiry", "never", "change");
+    set("#tok-tables", "orders", "input");
+    expect(target.querySelector('#tok-expiry option[value="keep"]')).toBeNull();
+    flushSync();
+    click(target.querySelector('[data-test="create-token"]'));
+    await settle();
+    const made = (await api().tokens()).find((t) => t.name === "new-one");
+    expect(made).toMatchObject({ tier: "full_access", approval: "all_writes", expiresAtMs: null, tables: ["orders"] });
+    expect(target.textContent).toContain("Done, I copied it");
+  });
 });
