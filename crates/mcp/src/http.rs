@@ -194,8 +194,9 @@ fn jsonrpc_error(code: i64, message: String) -> Response {
     (http::StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
-/// Answers a JSON POST whose body is not JSON with a JSON-RPC parse error (-32700), and one that
-/// is JSON but not a JSON-RPC message with an invalid-request error (-32600), both as 400 (the
+/// Turns rmcp's plain-text refusal of a JSON POST body it cannot read into a JSON-RPC error: a
+/// parse error (-32700) when the body is not JSON, an invalid-request error (-32600) when it is
+/// JSON but not a JSON-RPC message, both as 400 (the
 /// Streamable HTTP transport's "HTTP error status, MAY include a JSON-RPC error response with no
 /// id"). Everything else passes through untouched; the body cap still applies.
 pub async fn jsonrpc_errors(request: Request, next: Next) -> Response {
@@ -215,11 +216,13 @@ pub async fn jsonrpc_errors(request: Request, next: Next) -> Response {
         )
             .into_response();
     };
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-        return jsonrpc_error(-32700, format!("Parse error: the body is not JSON ({e})"));
-    }
+    // The body is handed on as is (a cheap clone of the buffer); only a refusal is looked into,
+    // so a good request costs no extra parse.
     let response = next
-        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .run(Request::from_parts(
+            parts,
+            axum::body::Body::from(bytes.clone()),
+        ))
         .await;
     if response.status() != http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
         return response;
@@ -228,15 +231,18 @@ pub async fn jsonrpc_errors(request: Request, next: Next) -> Response {
     let text = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    match text.strip_prefix(RMCP_UNREADABLE) {
-        Some(detail) => jsonrpc_error(
+    if !text.starts_with(RMCP_UNREADABLE) {
+        return Response::from_parts(parts, axum::body::Body::from(text));
+    }
+    match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+        Err(e) => jsonrpc_error(-32700, format!("Parse error: the body is not JSON ({e})")),
+        Ok(_) => jsonrpc_error(
             -32600,
             format!(
                 "Invalid Request: the body is JSON but not a JSON-RPC 2.0 message ({})",
-                String::from_utf8_lossy(detail).trim()
+                String::from_utf8_lossy(&text[RMCP_UNREADABLE.len()..]).trim()
             ),
         ),
-        None => Response::from_parts(parts, axum::body::Body::from(text)),
     }
 }
 

@@ -648,6 +648,20 @@ mod tests {
         }
     }
 
+    /// Each recorded call as (tool, error code, denied).
+    fn outcomes(events: &[AuditEvent]) -> Vec<(&str, Option<&str>, bool)> {
+        events
+            .iter()
+            .map(|e| {
+                (
+                    e.tool.as_str(),
+                    e.error.as_ref().map(|e| e.code.as_str()),
+                    e.denied,
+                )
+            })
+            .collect()
+    }
+
     fn call(tool: &str, arguments: serde_json::Value) -> rmcp::model::CallToolRequestParams {
         rmcp::model::CallToolRequestParams::new(tool.to_owned())
             .with_arguments(arguments.as_object().cloned().expect("args"))
@@ -706,18 +720,8 @@ mod tests {
 
         // Both calls are audited: the first ran, the second was denied as expired.
         let events = events.0.lock().expect("events");
-        let seen: Vec<(&str, Option<&str>, bool)> = events
-            .iter()
-            .map(|e| {
-                (
-                    e.tool.as_str(),
-                    e.error.as_ref().map(|e| e.code.as_str()),
-                    e.denied,
-                )
-            })
-            .collect();
         assert_eq!(
-            seen,
+            outcomes(&events),
             vec![
                 ("getTables", None, false),
                 ("getTables", Some("token_expired"), true)
@@ -774,18 +778,8 @@ mod tests {
         client.cancel().await.expect("close");
 
         let events = events.0.lock().expect("events");
-        let seen: Vec<(&str, Option<&str>, bool)> = events
-            .iter()
-            .map(|e| {
-                (
-                    e.tool.as_str(),
-                    e.error.as_ref().map(|e| e.code.as_str()),
-                    e.denied,
-                )
-            })
-            .collect();
         assert_eq!(
-            seen,
+            outcomes(&events),
             vec![
                 ("previewToolCall", Some("tool_not_allowed"), true),
                 ("previewToolCall", Some("tool_not_allowed"), true),

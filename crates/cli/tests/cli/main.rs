@@ -56,6 +56,41 @@ async fn start_demo() -> Demo {
     }
 }
 
+/// Stops a server process with Ctrl-C (SIGINT: it drains its audit writer first) and checks that
+/// it exits cleanly.
+async fn interrupt(child: &mut Child) {
+    let pid = child.id().expect("pid").to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    assert!(
+        child.wait().await.expect("exit").success(),
+        "stops cleanly on Ctrl-C"
+    );
+}
+
+/// The audit log of the engine home `home` (`xano-mcp calls --json`), oldest first.
+async fn audit_records(home: &std::path::Path) -> Vec<Value> {
+    let out = cmd(home)
+        .args(["calls", "--json", "--limit", "1000"])
+        .output()
+        .await
+        .expect("calls");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
 fn text_of(result: &rmcp::model::CallToolResult) -> Value {
     result
         .structured_content
@@ -99,24 +134,8 @@ async fn demo_prints_a_working_url_and_token() {
 
     // The demo's calls are in the audit log of its data folder once it stops (Ctrl-C).
     let mut demo = demo;
-    let pid = demo.child.id().expect("pid").to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    assert!(demo.child.wait().await.expect("exit").success());
-    let out = cmd(demo.home.path())
-        .args(["calls", "--json"])
-        .output()
-        .await
-        .expect("calls");
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    interrupt(&mut demo.child).await;
+    let records = audit_records(demo.home.path()).await;
     assert!(
         records.iter().any(|r| r["tool"] == "listWorkspaces"
             && r["token_name"] == "demo"
@@ -471,16 +490,7 @@ async fn stdio_in_process_audits_keeps_stdout_clean_and_exits_when_stdin_closes(
     assert!(!stderr.contains(&token), "the token is not logged");
 
     // The call is in the audit log, written by this process before it exited.
-    let out = cmd(home.path())
-        .args(["calls", "--json"])
-        .output()
-        .await
-        .expect("calls");
-    assert!(out.status.success());
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let records = audit_records(home.path()).await;
     assert_eq!(records.len(), 1, "{records:#?}");
     let record = &records[0];
     assert_eq!(record["tool"], "getTables");

@@ -258,28 +258,8 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
 
     // Every call is in the audit log (read after a graceful stop, which drains the writer):
     // allowed, denied and refused ones, with the token's name and never the token.
-    let pid = served.child.id().expect("pid").to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    assert!(
-        served.child.wait().await.expect("exit").success(),
-        "serve stops cleanly on Ctrl-C"
-    );
-    let out = cmd(home)
-        .args(["calls", "--json", "--limit", "100"])
-        .output()
-        .await
-        .expect("calls");
-    assert!(out.status.success());
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    interrupt(&mut served.child).await;
+    let records = audit_records(home).await;
     let find = |token: &str, tool: &str, outcome: &str| {
         records
             .iter()
@@ -292,7 +272,7 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
         records.iter().all(|r| r["client_name"].is_string()),
         "client names are recorded"
     );
-    let log = String::from_utf8_lossy(&out.stdout);
+    let log = serde_json::to_string(&records).expect("json");
     for t in [&ro, &rw, &expired] {
         assert!(
             !log.contains(t.as_str()),
@@ -355,27 +335,14 @@ async fn stdio_forwards_to_a_running_server() {
     );
     client.cancel().await.expect("close");
 
-    let pid = served.child.id().expect("pid").to_string();
+    interrupt(&mut served.child).await;
+    let records = audit_records(&home).await;
     assert!(
-        std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    assert!(served.child.wait().await.expect("exit").success());
-    let out = cmd(&home)
-        .args(["calls", "--json"])
-        .output()
-        .await
-        .expect("calls");
-    let log = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        log.lines().any(|l| l.contains("\"tool\":\"getTables\"")
-            && l.contains("\"client_name\":\"bridged-desktop-app\"")
-            && l.contains("\"client_version\":\"4.5.6\"")
-            && l.contains("\"transport\":\"http\"")),
-        "audited by the server, naming the client behind the bridge: {log}"
+        records.iter().any(|r| r["tool"] == "getTables"
+            && r["client_name"] == "bridged-desktop-app"
+            && r["client_version"] == "4.5.6"
+            && r["transport"] == "http"),
+        "audited by the server, naming the client behind the bridge: {records:#?}"
     );
 }
 
@@ -397,37 +364,8 @@ fn transport(url: &str, token: &str) -> StreamableHttpClientTransport<reqwest::C
 /// Stops `serve` with Ctrl-C (which drains the audit writer) and returns the audit log's records
 /// (`xano-mcp calls --json`, oldest first).
 async fn stop_and_read_audit(served: &mut Served) -> Vec<Value> {
-    let pid = served.child.id().expect("pid").to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    assert!(
-        served.child.wait().await.expect("exit").success(),
-        "serve stops cleanly on Ctrl-C"
-    );
+    interrupt(&mut served.child).await;
     audit_records(served.home.path()).await
-}
-
-/// The audit log of `home`, oldest first.
-async fn audit_records(home: &std::path::Path) -> Vec<Value> {
-    let out = cmd(home)
-        .args(["calls", "--json", "--limit", "1000"])
-        .output()
-        .await
-        .expect("calls");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect()
 }
 
 /// A successful write over loopback HTTP through `xano-mcp serve` with a Read/Write token, and

@@ -222,32 +222,20 @@ fn xano_expiry(app: &AppState, now_secs: i64) -> Option<XanoTokenExpiry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{AppConfig, EngineSettings, settings};
+    use crate::app::EngineSettings;
     use history::XanoRequestSummary;
     use mcp::policy::AuditEvent;
 
     fn app_on(dir: &std::path::Path) -> std::sync::Arc<AppState> {
-        let paths = crate::Paths::at(dir.join("engine"));
-        settings::save_settings(
-            &paths,
-            &EngineSettings {
+        crate::app::test_app(
+            dir,
+            Some(EngineSettings {
                 port: 0,
                 demo_mode: true,
                 setup_done: true,
                 ..Default::default()
-            },
+            }),
         )
-        .expect("settings");
-        AppState::open(AppConfig {
-            exports_dir: dir.join("downloads"),
-            paths,
-            vault: vault::Vault::in_memory().0,
-            clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.join("home")),
-            account_base: xano::MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
-            headless: crate::Headless::none(),
-            xano_mcp_binary: None,
-        })
-        .expect("app")
     }
 
     fn stored(at_ms: i64, tool: &str, outcome: CallOutcomeKind) -> ToolCallRecord {

@@ -1191,27 +1191,15 @@ mod tests {
 
     /// The app on a temp home, serving the demo backend on any free port.
     async fn demo_app(dir: &std::path::Path) -> Arc<AppState> {
-        let paths = crate::Paths::at(dir.join("engine"));
-        crate::app::settings::save_settings(
-            &paths,
-            &crate::app::EngineSettings {
+        let app = crate::app::test_app(
+            dir,
+            Some(crate::app::EngineSettings {
                 port: 0,
                 demo_mode: true,
                 setup_done: true,
                 ..Default::default()
-            },
-        )
-        .expect("settings");
-        let cfg = crate::app::AppConfig {
-            exports_dir: dir.join("downloads"),
-            paths,
-            vault: vault::Vault::in_memory().0,
-            clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.join("home")),
-            account_base: xano::MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
-            headless: crate::Headless::none(),
-            xano_mcp_binary: None,
-        };
-        let app = AppState::open(cfg).expect("app");
+            }),
+        );
         let status = crate::app::server::start(&app).await;
         assert_eq!(status.state, crate::app::ServerState::Running, "{status:?}");
         app
@@ -1442,27 +1430,15 @@ mod tests {
         assert_eq!((first.len(), dev.len()), (4, 7));
 
         let dir = tempfile::tempdir().expect("dir");
-        let paths = crate::Paths::at(dir.path().join("engine"));
-        crate::app::settings::save_settings(
-            &paths,
-            &crate::app::EngineSettings {
+        let app = crate::app::test_app(
+            dir.path(),
+            Some(crate::app::EngineSettings {
                 port: 0,
                 demo_mode: false,
                 setup_done: true,
                 ..Default::default()
-            },
-        )
-        .expect("settings");
-        let cfg = crate::app::AppConfig {
-            exports_dir: dir.path().join("downloads"),
-            paths,
-            vault: vault::Vault::in_memory().0,
-            clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.path().join("home")),
-            account_base: xano::MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
-            headless: crate::Headless::none(),
-            xano_mcp_binary: None,
-        };
-        let app = AppState::open(cfg).expect("app");
+            }),
+        );
         let mut profile = vault::Profile::new("work", &sim.meta_url(), now_ms() / 1000);
         profile.branch = Some("dev".into());
         crate::save_profile(&app.setup, profile, xano_sim::DEMO_TOKEN)
@@ -1551,17 +1527,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn without_a_backend_the_job_waits_and_says_what_to_do() {
         let dir = tempfile::tempdir().expect("dir");
-        let paths = crate::Paths::at(dir.path().join("engine"));
-        let cfg = crate::app::AppConfig {
-            exports_dir: dir.path().join("downloads"),
-            paths,
-            vault: vault::Vault::in_memory().0,
-            clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.path().join("home")),
-            account_base: xano::MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
-            headless: crate::Headless::none(),
-            xano_mcp_binary: None,
-        };
-        let app = AppState::open(cfg).expect("app");
+        let app = crate::app::test_app(dir.path(), None);
         // One round, directly: no backend, nothing synced, a problem in words.
         assert_eq!(sync_round(&app).await, RoundOutcome::Idle);
         let status = sync_status(&app).expect("status");

@@ -245,3 +245,23 @@ pub(crate) fn now_ms() -> i64 {
     )
     .unwrap_or(i64::MAX)
 }
+
+/// The app on a temp dir for tests: the engine home, Downloads and the user home under `dir`, an
+/// in-memory keychain, an account host nobody listens on; `settings`, when given, saved first.
+#[cfg(test)]
+pub(crate) fn test_app(dir: &std::path::Path, settings: Option<EngineSettings>) -> Arc<AppState> {
+    let paths = Paths::at(dir.join("engine"));
+    if let Some(s) = settings {
+        settings::save_settings(&paths, &s).expect("settings");
+    }
+    AppState::open(AppConfig {
+        exports_dir: dir.join("downloads"),
+        paths,
+        vault: Vault::in_memory().0,
+        clients: clients::HomeLayout::for_test(clients::Os::Linux, dir.join("home")),
+        account_base: MetaBase::parse("http://127.0.0.1:9/api:meta").expect("base"),
+        headless: Headless::none(),
+        xano_mcp_binary: None,
+    })
+    .expect("app")
+}

@@ -52,30 +52,7 @@ pub fn retries() -> RetryPolicy {
 }
 
 pub async fn harness_with(options: EngineOptions) -> Harness {
-    let sim = XanoSim::start(SimConfig::demo()).await.expect("sim");
-    let xano = XanoClient::with_options(
-        MetaBase::parse(&sim.meta_url()).expect("base"),
-        XanoToken::new(xano_sim::DEMO_TOKEN),
-        ClientOptions {
-            retry: retries(),
-            ..ClientOptions::default()
-        },
-    )
-    .expect("client");
-    let server = XanoMcpServer::new(Arc::new(Engine::new(xano, options)));
-    let (client_io, server_io) = tokio::io::duplex(1 << 22);
-    tokio::spawn(async move {
-        if let Ok(running) = server.serve(server_io).await {
-            let _ = running.waiting().await;
-        }
-    });
-    let handler = Client::default();
-    let client = handler.clone().serve(client_io).await.expect("initialize");
-    Harness {
-        sim,
-        client,
-        handler,
-    }
+    support::harness_as(SimConfig::demo(), xano_sim::DEMO_TOKEN, options).await
 }
 
 pub async fn harness() -> Harness {

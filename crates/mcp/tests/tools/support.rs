@@ -1,6 +1,5 @@
-//! Harness variants the shared one does not cover: another token, and a client that can wait for
-//! a progress notification (they are forwarded by their own task, so they may arrive after the
-//! call's answer).
+//! The harness: a sim, our server on it, and a client that records progress notifications and can
+//! wait for one (they are forwarded by their own task, so they may arrive after the call's answer).
 
 use super::*;
 use tokio::sync::Notify;
