@@ -24,7 +24,9 @@ use core_api::app::wizard::{
     self, AccessLevelView, AccountView, InstanceView, SaveAccountInput, TokenCheckView,
     WorkspaceView,
 };
-use core_api::app::{AppError, AppState, EngineSettings, ServerStatus, UiPrefs, approvals, server};
+use core_api::app::{
+    AppError, AppState, EngineSettings, ServerStatus, UiPrefs, approvals, blocking, server,
+};
 use serde::Serialize;
 use serde_json::Value;
 use specta::Type;
@@ -316,34 +318,38 @@ pub fn autostart_set(shell: State<'_, Shell>, enabled: bool) -> Res<bool> {
 /// One page of the history table (rows `offset..offset + limit`).
 #[tauri::command]
 #[specta::specta]
-pub fn history_search(
+pub async fn history_search(
     app: App<'_>,
     query: HistoryQuery,
     offset: u32,
     limit: u32,
 ) -> Res<HistoryPageView> {
-    history::search(&app, &query, offset, limit)
+    blocking(&app, move |app| history::search(app, &query, offset, limit)).await
 }
 
 /// The detail pane of one history row (masked, with a cURL line without secrets).
 #[tauri::command]
 #[specta::specta]
-pub fn history_detail(app: App<'_>, row: HistoryRowRef) -> Res<HistoryDetailView> {
-    history::detail(&app, &row)
+pub async fn history_detail(app: App<'_>, row: HistoryRowRef) -> Res<HistoryDetailView> {
+    blocking(&app, move |app| history::detail(app, &row)).await
 }
 
 /// The history charts of the filtered rows.
 #[tauri::command]
 #[specta::specta]
-pub fn history_charts(app: App<'_>, query: HistoryQuery) -> Res<HistoryChartsView> {
-    history::charts(&app, &query)
+pub async fn history_charts(app: App<'_>, query: HistoryQuery) -> Res<HistoryChartsView> {
+    blocking(&app, move |app| history::charts(app, &query)).await
 }
 
 /// Exports the filtered history rows to a file in the Downloads folder.
 #[tauri::command]
 #[specta::specta]
-pub fn history_export(app: App<'_>, query: HistoryQuery, format: ExportFormat) -> Res<ExportView> {
-    history::export(&app, &query, format)
+pub async fn history_export(
+    app: App<'_>,
+    query: HistoryQuery,
+    format: ExportFormat,
+) -> Res<ExportView> {
+    blocking(&app, move |app| history::export(app, &query, format)).await
 }
 
 /// The request-history sync of every workspace.

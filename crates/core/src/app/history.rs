@@ -426,6 +426,14 @@ fn store(app: &AppState) -> AppResult<Arc<HistoryStore>> {
     })
 }
 
+/// The history database for a read the user asked for: first waits until every call made so far
+/// is in the audit log (the writer thread stores them a moment after they return), so a call the
+/// user just ran shows in the table, the charts and the export they open right after.
+fn store_after_calls(app: &AppState) -> AppResult<Arc<HistoryStore>> {
+    app.calls.flush();
+    store(app)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Table, detail, charts, export.
 
@@ -437,7 +445,7 @@ pub fn search(
     limit: u32,
 ) -> AppResult<HistoryPageView> {
     let limit = limit.clamp(1, MAX_PAGE_ROWS);
-    let page = store(app)?
+    let page = store_after_calls(app)?
         .history_search(&query.filter(offset, limit))
         .map_err(store_error)?;
     Ok(HistoryPageView {
@@ -449,7 +457,7 @@ pub fn search(
 
 /// The detail pane of one row.
 pub fn detail(app: &AppState, row: &HistoryRowRef) -> AppResult<HistoryDetailView> {
-    let store = store(app)?;
+    let store = store_after_calls(app)?;
     let gone = || {
         AppError::invalid(
             "row",
@@ -642,7 +650,7 @@ pub fn bucket_secs_for(span_ms: i64) -> u32 {
 
 /// The charts of the filtered rows (requests by status, latency p50/p95, slowest endpoints).
 pub fn charts(app: &AppState, query: &HistoryQuery) -> AppResult<HistoryChartsView> {
-    let store = store(app)?;
+    let store = store_after_calls(app)?;
     let mut filter = query.filter(0, 1);
     // The time span decides the bucket: the filter's range, or the rows' own first and last.
     let edge = |order| -> AppResult<Option<i64>> {
@@ -726,7 +734,7 @@ pub fn charts(app: &AppState, query: &HistoryQuery) -> AppResult<HistoryChartsVi
 
 /// Writes every row of the query to a new file in the exports folder, masked.
 pub fn export(app: &AppState, query: &HistoryQuery, format: ExportFormat) -> AppResult<ExportView> {
-    let store = store(app)?;
+    let store = store_after_calls(app)?;
     let dir = app.cfg.exports_dir.clone();
     let io = |e: std::io::Error| {
         AppError::storage(format!(
@@ -1540,5 +1548,63 @@ mod tests {
         start_sync_job(&app);
         stop_sync_job(&app).await;
         assert!(lock(&app.sync.job).is_none());
+    }
+
+    /// The History page reads its own writes: calls that just returned are in the table, the
+    /// charts and the export the user opens right after, although the audit writer stores them on
+    /// its own thread. (The desktop command test once read an empty page here.)
+    #[test]
+    fn a_call_that_just_returned_is_in_every_history_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        let app = crate::app::test_app(dir.path(), None);
+        let now = now_ms();
+        let call = |at_ms: i64| mcp::policy::AuditEvent {
+            at_ms,
+            token_name: Some("cursor".into()),
+            client_name: Some("cursor-vscode".into()),
+            client_version: None,
+            transport: "http",
+            workspace_id: Some(1),
+            tool: "listTables".into(),
+            arguments: serde_json::json!({"workspace_id": 1}),
+            dry_run: false,
+            error: None,
+            denied: false,
+            xano_calls: Vec::new(),
+            rows_affected: None,
+            duration_ms: 3,
+        };
+        // Many at once, so the writer thread is still busy when the reads start.
+        const CALLS: i64 = 300;
+        for i in 0..CALLS {
+            app.calls.push(call(now - 1_000 + i));
+        }
+        let query = HistoryQuery {
+            source: HistorySourceView::Mcp,
+            ..HistoryQuery::default()
+        };
+        let page = search(&app, &query, 0, 10).expect("search");
+        assert_eq!(page.total, CALLS as u64);
+        let newest = &page.rows[0];
+        assert_eq!(newest.at_ms, now - 1_000 + CALLS - 1);
+        let refer = HistoryRowRef {
+            source: HistorySourceView::Mcp,
+            id: newest.id,
+            workspace_id: None,
+            branch: None,
+        };
+        assert_eq!(detail(&app, &refer).expect("detail").row.key, newest.key);
+        for i in 0..CALLS {
+            app.calls.push(call(now + i));
+        }
+        assert_eq!(
+            charts(&app, &query).expect("charts").total,
+            2 * CALLS as u64
+        );
+        for i in 0..CALLS {
+            app.calls.push(call(now + CALLS + i));
+        }
+        let export = export(&app, &query, ExportFormat::Csv).expect("export");
+        assert_eq!(export.rows, 3 * CALLS as u64);
     }
 }

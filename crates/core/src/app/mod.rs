@@ -232,6 +232,23 @@ impl AppState {
     }
 }
 
+/// Runs `work` (a database read or file write that can take a while, e.g. a history export) on
+/// a blocking worker thread, so the caller's thread (in the desktop app, the UI thread) keeps
+/// answering meanwhile.
+pub async fn blocking<T: Send + 'static>(
+    app: &Arc<AppState>,
+    work: impl FnOnce(&AppState) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let app = Arc::clone(app);
+    tokio::task::spawn_blocking(move || work(&app))
+        .await
+        .unwrap_or_else(|e| {
+            Err(AppError::internal(format!(
+                "The request stopped before it finished ({e}). Try again; if it keeps failing, restart the app."
+            )))
+        })
+}
+
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
