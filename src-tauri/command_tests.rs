@@ -5,7 +5,7 @@
 use crate::commands;
 use crate::shell::Shell;
 use core_api::app::settings::save_settings;
-use core_api::app::{AppConfig, AppState, EngineSettings};
+use core_api::app::{AppConfig, AppEvent, AppState, EngineSettings};
 use core_api::{Headless, Paths};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -15,6 +15,7 @@ use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder, mock_context, noop_assets};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use tokio::sync::broadcast;
 
 /// The commands the app registers; the test fails if one is not exercised.
 const COMMANDS: &[&str] = &[
@@ -62,7 +63,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 struct Harness {
-    _app: tauri::App<MockRuntime>,
+    app: tauri::App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
     _dir: tempfile::TempDir,
     home: PathBuf,
@@ -116,7 +117,7 @@ impl Harness {
             .build()
             .expect("webview");
         Self {
-            _app: app,
+            app,
             webview,
             home,
             sim_meta: sim.meta_url(),
@@ -159,6 +160,10 @@ impl Harness {
             Ok(v) => panic!("{cmd} should fail but answered {v}"),
             Err(e) => e,
         }
+    }
+
+    fn state(&self) -> Arc<AppState> {
+        Arc::clone(&self.app.state::<Arc<AppState>>())
     }
 
     fn read(&self, rel: &str) -> String {
@@ -384,7 +389,7 @@ fn demo_wizard_and_clients(h: &Harness) {
         .as_u64()
         .and_then(|p| u16::try_from(p).ok())
         .expect("port");
-    let state = h._app.state::<Arc<AppState>>().inner().clone();
+    let state = h.state();
     let stopped = tauri::async_runtime::block_on(core_api::app::server::stop(&state));
     assert_eq!(stopped.state, core_api::app::ServerState::Stopped);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
@@ -534,15 +539,23 @@ fn approvals_wait_for_the_user(h: &Harness) {
             result
         })
     };
-    let wait_pending = || {
-        for _ in 0..200 {
-            let pending = h.ok("approvals_pending", json!({}));
-            if let Some(first) = pending.as_array().and_then(|l| l.first()) {
-                return first.clone();
+    // The app announces each waiting call (the UI's cue); the test waits for that, then reads
+    // the list the UI would.
+    let mut events = h.state().subscribe();
+    let mut wait_pending = || {
+        let requested = tauri::async_runtime::block_on(async {
+            loop {
+                match events.recv().await {
+                    Ok(AppEvent::ApprovalRequested(request)) => break request,
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => panic!("the app stopped"),
+                }
             }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        panic!("no approval request arrived");
+        });
+        let pending = h.ok("approvals_pending", json!({}));
+        let first = pending[0].clone();
+        assert_eq!(first["id"], requested.id, "{pending}");
+        first
     };
     let call = add("Approved Person");
     let pending = wait_pending();
