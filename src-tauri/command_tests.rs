@@ -293,6 +293,15 @@ fn demo_wizard_and_clients(h: &Harness) {
     );
     assert_eq!(again[0]["change"], "unchanged", "{again}");
     assert_eq!(again[0]["newToken"], false);
+    // Listing and planning read the token in Cursor's file; only Cursor's own calls use it.
+    let tokens = h.ok("tokens_list", json!({}));
+    let used: Vec<_> = tokens
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .map(|t| (t["name"].clone(), t["lastUsedAtMs"].clone()))
+        .collect();
+    assert!(used.iter().all(|(_, at)| at.is_null()), "{used:?}");
 
     let check = h.ok("wizard_live_check", json!({}));
     assert!(

@@ -259,7 +259,7 @@ async fn in_use(
         let in_keychain = match SecretKey::local_token(&name) {
             Ok(key) => match Vault::os_keychain().get(&key).await {
                 Ok(Some(secret)) => matches!(
-                    store.authenticate(secrecy::ExposeSecret::expose_secret(&secret), now)?,
+                    store.identify(secrecy::ExposeSecret::expose_secret(&secret), now)?,
                     AuthOutcome::Valid(found) if found.name == name
                 ),
                 _ => false,
@@ -275,7 +275,7 @@ async fn in_use(
     let Some(token) = detection.existing_token else {
         return Ok(None);
     };
-    Ok(match store.authenticate(token.expose(), now)? {
+    Ok(match store.identify(token.expose(), now)? {
         AuthOutcome::Valid(info) => Some(InUse {
             info,
             plain: Some(token.expose().to_owned()),
@@ -380,10 +380,7 @@ fn entry_label(client: Client, d: &clients::Detection, store: Option<&TokenStore
                         .is_some_and(|i| i.is_active(now))
                 }
                 (_, Some(token)) => store.is_some_and(|s| {
-                    matches!(
-                        s.authenticate(token.expose(), now),
-                        Ok(AuthOutcome::Valid(_))
-                    )
+                    matches!(s.identify(token.expose(), now), Ok(AuthOutcome::Valid(_)))
                 }),
                 (_, None) => false,
             };

@@ -323,34 +323,44 @@ impl TokenStore {
         Ok((token, info))
     }
 
-    /// Who presents `token`; updates the last-used time of a valid one (at most once per
-    /// [`LAST_USED_RESOLUTION_MS`], so authenticating is a read, not a disk write, on the hot path).
-    pub fn authenticate(&self, token: &str, now_ms: i64) -> Result<AuthOutcome> {
+    /// Who presents `token`, without marking it used: for looking at a token a client config
+    /// holds (the AI apps list, `clients list`), which must not make an idle token look used.
+    pub fn identify(&self, token: &str, now_ms: i64) -> Result<AuthOutcome> {
         let token = token.trim();
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(AuthOutcome::Unknown);
         }
-        let conn = self.lock();
-        let info = conn
+        let info = self
+            .lock()
             .prepare_cached(&format!("{SELECT} WHERE token_sha256 = ?1"))
             .and_then(|mut stmt| stmt.query_row([hash(token)], row_to_info).optional())
             .map_err(|e| self.db(e))?;
-        let Some(info) = info else {
-            return Ok(AuthOutcome::Unknown);
+        Ok(match info {
+            None => AuthOutcome::Unknown,
+            Some(info) if info.revoked_at_ms.is_some() => AuthOutcome::Revoked(info),
+            Some(info) if info.expires_at_ms.is_some_and(|e| now_ms >= e) => {
+                AuthOutcome::Expired(info)
+            }
+            Some(info) => AuthOutcome::Valid(info),
+        })
+    }
+
+    /// Who presents `token` to be served; updates the last-used time of a valid one (at most
+    /// once per [`LAST_USED_RESOLUTION_MS`], so authenticating is a read, not a disk write, on the
+    /// hot path).
+    pub fn authenticate(&self, token: &str, now_ms: i64) -> Result<AuthOutcome> {
+        let info = match self.identify(token, now_ms)? {
+            AuthOutcome::Valid(info) => info,
+            other => return Ok(other),
         };
-        if info.revoked_at_ms.is_some() {
-            return Ok(AuthOutcome::Revoked(info));
-        }
-        if info.expires_at_ms.is_some_and(|e| now_ms >= e) {
-            return Ok(AuthOutcome::Expired(info));
-        }
         let stale = info
             .last_used_at_ms
             .is_none_or(|t| now_ms.saturating_sub(t) >= LAST_USED_RESOLUTION_MS || now_ms < t);
         if !stale {
             return Ok(AuthOutcome::Valid(info));
         }
-        conn.prepare_cached("UPDATE local_tokens SET last_used_at_ms = ?1 WHERE id = ?2")
+        self.lock()
+            .prepare_cached("UPDATE local_tokens SET last_used_at_ms = ?1 WHERE id = ?2")
             .and_then(|mut stmt| stmt.execute(params![now_ms, info.id]))
             .map_err(|e| self.db(e))?;
         Ok(AuthOutcome::Valid(LocalTokenInfo {
@@ -582,6 +592,40 @@ mod tests {
         let later = 2_000 + LAST_USED_RESOLUTION_MS;
         assert_eq!(last_used(later), Some(later));
         assert_eq!(stored(&store), Some(Some(later)));
+    }
+
+    #[test]
+    fn identifying_a_token_does_not_mark_it_used() {
+        let store = TokenStore::open_in_memory().expect("open");
+        let mut g = grant("cursor");
+        g.expires_at_ms = Some(50_000);
+        let (token, _) = store.create(&g, 1_000).expect("create");
+        let last_used = || {
+            store
+                .by_name("cursor")
+                .expect("read")
+                .expect("token")
+                .last_used_at_ms
+        };
+        assert!(
+            matches!(store.identify(&token, 2_000).expect("identify"), AuthOutcome::Valid(i) if i.name == "cursor")
+        );
+        assert_eq!(last_used(), None, "looking is not using");
+        assert!(matches!(
+            store.identify(&token, 50_000).expect("identify"),
+            AuthOutcome::Expired(_)
+        ));
+        assert!(matches!(
+            store.identify("xmcp_nope", 2_000).expect("identify"),
+            AuthOutcome::Unknown
+        ));
+        store.authenticate(&token, 3_000).expect("auth");
+        assert_eq!(last_used(), Some(3_000), "serving is using");
+        store.revoke("cursor", 4_000).expect("revoke");
+        assert!(matches!(
+            store.identify(&token, 4_000).expect("identify"),
+            AuthOutcome::Revoked(_)
+        ));
     }
 
     #[test]

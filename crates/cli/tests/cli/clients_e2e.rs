@@ -303,6 +303,22 @@ async fn token_rows(home: &Path) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The LAST USED column of a token in `token list` ("-" when never used).
+async fn last_used(home: &Path, name: &str) -> String {
+    let out = cmd(home)
+        .args(["token", "list"])
+        .output()
+        .await
+        .expect("token list");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .and_then(|l| l.split_whitespace().nth(5))
+        .unwrap_or_else(|| panic!("no row for {name}: {stdout}"))
+        .to_owned()
+}
+
 /// Runs `xano-mcp <args>` with the fake user home; returns (success, stdout, stderr).
 async fn run_in(home: &Path, fake_home: &Path, args: &[&str]) -> (bool, String, String) {
     let out = in_home(home, fake_home)
@@ -621,6 +637,11 @@ async fn list_plan_repair_and_a_project() {
         list_entry(h, fh, &["--port", port], "cursor", "user")
             .await
             .starts_with("current "),
+    );
+    assert_eq!(
+        last_used(h, "cursor").await,
+        "-",
+        "listing and applying read the token; only Cursor's calls use it"
     );
 
     // The server moved to another port: stale, and repair fixes it, keeping the token.

@@ -258,7 +258,7 @@ fn bridge(app: &AppState, token_name: &str) -> AppResult<StdioCommand> {
 
 /// The valid token in a URL client's file, if it is one of ours.
 fn valid_token(app: &AppState, token: &str) -> Option<LocalTokenInfo> {
-    match app.tokens.authenticate(token, now_ms()) {
+    match app.tokens.identify(token, now_ms()) {
         Ok(AuthOutcome::Valid(info)) => Some(info),
         _ => None,
     }
