@@ -128,6 +128,11 @@ impl ToolError {
             not_applied.push(failed.to_owned());
         }
         not_applied.extend(not_attempted.iter().cloned());
+        if let (false, Some(fix)) = (unknown, self.fix_before_retry()) {
+            text.push_str(&format!(
+                " Sending {failed} again unchanged would fail the same way: first {fix}. Then:"
+            ));
+        }
         text.push(' ');
         text.push_str(next);
         self.applied = Some(text);
@@ -138,6 +143,21 @@ impl ToolError {
             unknown_step: unknown.then(|| failed.to_owned()),
         }));
         self
+    }
+
+    /// What must change before a refused step can succeed, for errors that a plain retry meets
+    /// again (a rate limit or an outage passes; a refused value or a missing permission does not).
+    fn fix_before_retry(&self) -> Option<&'static str> {
+        Some(match self.code.as_str() {
+            "xano_input_error" => "change the values Xano refused (the message says which)",
+            "invalid_argument" => "fix the argument the message names",
+            "xano_access_denied" => {
+                "use a Xano token whose permissions allow this change (Xano: instance settings, Metadata API)"
+            }
+            "xano_unauthorized" => "sign in to Xano again with a valid Metadata API token",
+            "xano_not_found" => "check that what it refers to still exists",
+            _ => return None,
+        })
     }
 
     /// The structured error body of the tool result.
@@ -228,7 +248,7 @@ mod tests {
         assert!(!text.contains("Nothing was changed"), "{text}");
         assert_eq!(
             text,
-            "Partly applied: step a WERE applied. NOT applied: step b (Xano refused it), and after it, never sent: step c. Do X."
+            "Partly applied: step a WERE applied. NOT applied: step b (Xano refused it), and after it, never sent: step c. Sending step b again unchanged would fail the same way: first use a Xano token whose permissions allow this change (Xano: instance settings, Metadata API). Then: Do X."
         );
         assert_eq!(e.write_outcome, Some(WriteOutcome::PartlyApplied));
         let steps = e.steps.as_deref().expect("steps");
@@ -269,6 +289,34 @@ mod tests {
         let steps = e.steps.as_deref().expect("steps");
         assert_eq!(steps.unknown_step.as_deref(), Some("step b"));
         assert_eq!(steps.not_applied_steps, ["step c"]);
+    }
+
+    #[test]
+    fn partway_says_when_a_plain_retry_cannot_work() {
+        let refused = |e: xano::Error| {
+            write_failed(e, "step b")
+                .partway(&["step a".into()], "step b", &[], "Do X.")
+                .applied
+                .expect("applied")
+        };
+        let bad_value = refused(xano::Error::InputError {
+            message: "Duplicate record".into(),
+            param: None,
+            code: None,
+        });
+        assert!(
+            bad_value.ends_with(
+                "Sending step b again unchanged would fail the same way: first change the values Xano refused (the message says which). Then: Do X."
+            ),
+            "{bad_value}"
+        );
+        // A rate limit passes: the advice is the plain one.
+        let limited = refused(xano::Error::RateLimited {
+            message: String::new(),
+            retry_after: Some(std::time::Duration::from_secs(3)),
+        });
+        assert!(!limited.contains("fail the same way"), "{limited}");
+        assert!(limited.ends_with("(Xano refused it). Do X."), "{limited}");
     }
 
     #[test]

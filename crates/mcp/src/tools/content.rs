@@ -1179,7 +1179,7 @@ pub async fn patch_table_content_by_search(
         whole,
         by_ids,
         "the changes",
-        "To finish, call patchTableContentBySearch again with the same condition and updates: it selects the rows again, and the rows already changed just get the same values again.",
+        "To finish, call patchTableContentBySearch again with the same condition: it selects the rows that match now (a row already changed is selected again only if it still matches, and then just gets the same values again).",
     )
     .await?;
     if cx.is_preview() {

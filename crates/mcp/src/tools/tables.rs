@@ -592,7 +592,10 @@ pub async fn update_table_meta(
             "updated name/description/tags".to_owned(),
         );
     }
-    let existing = if updates.add_fields.is_some() || updates.modify_fields.is_some() {
+    let existing = if updates.add_fields.is_some()
+        || updates.modify_fields.is_some()
+        || updates.rename_fields.is_some()
+    {
         engine.schema(cx, ws, t).await?
     } else {
         Vec::new()
@@ -648,6 +651,10 @@ pub async fn update_table_meta(
             );
         }
     }
+    // Renames run last, one after the other: check each against the column names as they will
+    // be by then (after the added columns and the renames before it).
+    let mut names: Vec<String> = existing.iter().map(|f| f.name.clone()).collect();
+    names.extend(new_columns.iter().map(|(name, _)| name.clone()));
     let mut renames = Vec::new();
     for (old, new) in updates.rename_fields.iter().flatten() {
         let new = new.as_str().ok_or_else(|| {
@@ -656,6 +663,29 @@ pub async fn update_table_meta(
                 "each new name must be a string",
             )
         })?;
+        let Some(at) = names.iter().position(|n| n == old) else {
+            return Err(ToolError::invalid(
+                "schema_updates.rename_fields",
+                format!(
+                    "there is no column `{old}` to rename; the columns are {}",
+                    names.join(", ")
+                ),
+            ));
+        };
+        if new.trim().is_empty() || (new != old && names.iter().any(|n| n == new)) {
+            return Err(ToolError::invalid(
+                "schema_updates.rename_fields",
+                format!(
+                    "cannot rename `{old}` to `{new}`: {}",
+                    if new.trim().is_empty() {
+                        "the new name is empty".to_owned()
+                    } else {
+                        format!("the table already has a column `{new}`; pick another name")
+                    }
+                ),
+            ));
+        }
+        names[at] = new.to_owned();
         steps.plan(
             format!("renaming `{old}` to `{new}`"),
             format!("renamed `{old}` to `{new}`"),

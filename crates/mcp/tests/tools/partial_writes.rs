@@ -142,6 +142,73 @@ async fn update_table_meta_bad_argument_changes_nothing() {
 }
 
 #[tokio::test]
+async fn update_table_meta_bad_rename_changes_nothing() {
+    // Renames run last; a rename of a column that is not there, or onto a name that is taken,
+    // is found before the first write instead of after the name change and the added column.
+    let h = harness().await;
+    let c = h.table("customers");
+    let schema_before = h.sim.schema(WS, c);
+    h.sim.clear_requests();
+    for (renames, says) in [
+        (
+            json!({"mail": "email_address"}),
+            "there is no column `mail`",
+        ),
+        (json!({"name": "email"}), "already has a column `email`"),
+        // Checked in order: `note` is added by this call, and `email` is free again once renamed.
+        (
+            json!({"email": "contact", "note": "email", "contact": "name"}),
+            "already has a column `name`",
+        ),
+    ] {
+        let err = h
+            .call_err(
+                "updateTableMeta",
+                json!({"workspace_id": WS, "table_id": c, "description": "x", "schema_updates": {
+                    "add_fields": {"note": {"type": "text"}},
+                    "rename_fields": renames}}),
+            )
+            .await;
+        assert_eq!(err["argument"], "schema_updates.rename_fields", "{err}");
+        assert!(
+            err["message"].as_str().is_some_and(|m| m.contains(says)),
+            "{err}"
+        );
+        assert!(err.get("write_outcome").is_none(), "{err}");
+        assert!(h.writes().is_empty(), "{:?}", h.writes());
+        assert_eq!(h.sim.schema(WS, c), schema_before);
+    }
+    // A chain the order allows goes through.
+    let out = h
+        .call(
+            "updateTableMeta",
+            json!({"workspace_id": WS, "table_id": c, "schema_updates": {
+                "add_fields": {"note": {"type": "text"}},
+                "rename_fields": {"email": "contact", "note": "email"}}}),
+        )
+        .await;
+    assert_eq!(
+        strings(&out["changes"]),
+        [
+            "added column `note`",
+            "renamed `email` to `contact`",
+            "renamed `note` to `email`"
+        ]
+    );
+    let names: Vec<_> = h
+        .sim
+        .schema(WS, c)
+        .iter()
+        .map(|f| f["name"].clone())
+        .collect();
+    assert!(
+        names.contains(&json!("contact")) && names.contains(&json!("email")),
+        "{names:?}"
+    );
+    assert!(!names.contains(&json!("note")), "{names:?}");
+}
+
+#[tokio::test]
 async fn add_table_refused_at_the_index_says_the_table_exists() {
     // This token may create tables but not change them: the unique index after the creation is
     // refused (403), as Xano does for a token without Workspace Database: Update.
@@ -466,6 +533,13 @@ async fn patch_by_search_in_chunks_refused_at_the_second_chunk() {
         .map(|r| r["id"].as_i64().expect("id"))
         .collect();
     assert_eq!(same, [matched[0]], "exactly the first selected row changed");
+    // The same values again would break the index again: the advice says to change them first.
+    let advice = err["applied"].as_str().expect("applied");
+    assert!(
+        advice.contains("would fail the same way: first change the values Xano refused")
+            && advice.contains("call patchTableContentBySearch again with the same condition"),
+        "{advice}"
+    );
     let patches: Vec<Value> = h
         .writes()
         .into_iter()
