@@ -231,6 +231,39 @@ async fn tiers_allowlists_revocation_and_expiry_are_enforced() {
         "{err}"
     );
 
+    // A token whose expiry passes while its session is open is refused from the session's next
+    // request. The server reads the system clock, so the test moves the expiry to now in the
+    // token database instead of waiting for it.
+    let store = vault::TokenStore::open(&home.join("tokens.sqlite3")).expect("token db");
+    let info = store.by_name("writer").expect("read").expect("writer");
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_millis(),
+    )
+    .expect("ms");
+    store
+        .update(&vault::NewLocalToken {
+            name: info.name,
+            tier: info.tier,
+            workspaces: info.workspaces,
+            tables: info.tables,
+            expires_at_ms: Some(now),
+            approval: info.approval,
+            rate_limit_per_minute: info.rate_limit_per_minute,
+        })
+        .expect("expire");
+    drop(store);
+    let refused = writer
+        .call_tool(
+            CallToolRequestParams::new("listWorkspaces")
+                .with_arguments(json!({}).as_object().cloned().expect("args")),
+        )
+        .await;
+    assert!(refused.is_err(), "the expired session is refused");
+    assert_eq!(status_of(&served.url, &rw).await, 401);
+
     // Expired and unknown tokens: 401.
     assert_eq!(status_of(&served.url, &expired).await, 401);
     assert_eq!(status_of(&served.url, "xmcp_not_a_real_token").await, 401);
