@@ -148,7 +148,7 @@ pub async fn workspaces_list(app: App<'_>) -> Res<Vec<WorkspaceView>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn dashboard_get(app: App<'_>) -> Res<DashboardView> {
-    dashboard::dashboard(&app).await
+    blocking(&app, dashboard::dashboard).await
 }
 
 /// Access tokens, newest first.

@@ -248,6 +248,62 @@ impl HistoryStore {
     }
 }
 
+/// The calls of one app (client name and token, over one transport) in a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientActivity {
+    pub client_name: Option<String>,
+    pub token_name: Option<String>,
+    pub transport: String,
+    pub calls: u64,
+    pub last_seen_ms: i64,
+}
+
+/// How many calls a window holds, how many did not succeed, and who made them: counted by
+/// SQLite, so a busy hour costs the same to show as a quiet one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallActivity {
+    pub calls: u64,
+    /// Calls that failed or were denied (a preview is a success).
+    pub unsuccessful: u64,
+    /// Most active first.
+    pub clients: Vec<ClientActivity>,
+}
+
+impl HistoryStore {
+    /// The activity of the calls at or after `since_ms`.
+    pub fn call_activity(&self, since_ms: i64) -> Result<CallActivity> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT client_name, token_name, transport, count(*), max(at_ms),
+                        sum(outcome IN ('failed', 'denied'))
+                 FROM tool_call WHERE at_ms >= ?1
+                 GROUP BY client_name, token_name, transport
+                 ORDER BY count(*) DESC, max(at_ms) DESC",
+            )?;
+            let mut activity = CallActivity::default();
+            let rows = stmt.query_map([since_ms], |r| {
+                Ok((
+                    ClientActivity {
+                        client_name: r.get(0)?,
+                        token_name: r.get(1)?,
+                        transport: r.get(2)?,
+                        calls: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                        last_seen_ms: r.get(4)?,
+                    },
+                    u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+                ))
+            })?;
+            for row in rows {
+                let (client, unsuccessful) = row?;
+                activity.calls += client.calls;
+                activity.unsuccessful += unsuccessful;
+                activity.clients.push(client);
+            }
+            Ok(activity)
+        })
+    }
+}
+
 /// The `WHERE` clause of a call query and its arguments, shared with the history search.
 pub(crate) fn call_where(q: &CallQuery) -> (String, Vec<SqlValue>) {
     let mut clauses = Vec::new();
@@ -355,6 +411,76 @@ mod tests {
             }],
             rows_affected: Some(0),
         }
+    }
+
+    #[test]
+    fn activity_counts_calls_failures_and_apps_in_the_window() {
+        let store = HistoryStore::open_in_memory().expect("open");
+        let t0 = 1_700_000_000_000;
+        let insert = |at_ms, client: &str, token: Option<&str>, transport: &str, outcome| {
+            let mut r = record(at_ms, "listTables", outcome);
+            r.client_name = Some(client.into());
+            r.token_name = token.map(Into::into);
+            r.transport = transport.into();
+            store.insert_call(&r).expect("insert");
+        };
+        insert(
+            t0 - 1,
+            "Cursor",
+            Some("cursor"),
+            "http",
+            CallOutcomeKind::Failed,
+        );
+        insert(t0, "Cursor", Some("cursor"), "http", CallOutcomeKind::Ok);
+        insert(
+            t0 + 5,
+            "Cursor",
+            Some("cursor"),
+            "http",
+            CallOutcomeKind::Denied,
+        );
+        insert(
+            t0 + 9,
+            "Cursor",
+            Some("cursor"),
+            "http",
+            CallOutcomeKind::Previewed,
+        );
+        insert(
+            t0 + 7,
+            "Claude",
+            Some("claude"),
+            "stdio",
+            CallOutcomeKind::Failed,
+        );
+        insert(t0 + 8, "Playground", None, "app", CallOutcomeKind::Ok);
+        let activity = store.call_activity(t0).expect("activity");
+        assert_eq!((activity.calls, activity.unsuccessful), (5, 2));
+        let apps: Vec<_> = activity
+            .clients
+            .iter()
+            .map(|c| {
+                (
+                    c.client_name.as_deref().unwrap_or(""),
+                    c.token_name.as_deref(),
+                    c.transport.as_str(),
+                    c.calls,
+                    c.last_seen_ms - t0,
+                )
+            })
+            .collect();
+        assert_eq!(
+            apps,
+            [
+                ("Cursor", Some("cursor"), "http", 3, 9),
+                ("Playground", None, "app", 1, 8),
+                ("Claude", Some("claude"), "stdio", 1, 7),
+            ]
+        );
+        assert_eq!(
+            store.call_activity(t0 + 10).expect("empty"),
+            CallActivity::default()
+        );
     }
 
     #[test]

@@ -40,8 +40,8 @@ mod summary;
 mod sync;
 
 pub use calls::{
-    CALL_RETENTION_DAYS, CallOutcomeKind, CallQuery, MAX_CALL_RECORDS, ToolCallRecord,
-    XanoRequestSummary,
+    CALL_RETENTION_DAYS, CallActivity, CallOutcomeKind, CallQuery, ClientActivity,
+    MAX_CALL_RECORDS, ToolCallRecord, XanoRequestSummary,
 };
 pub use charts::{
     EXACT_LATENCY_ROWS, EndpointStats, ErrorRate, LatencyBucket, MAX_BUCKETS, StatusCounts,

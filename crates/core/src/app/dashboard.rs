@@ -8,7 +8,6 @@ use super::tokens::{self, TokenStatus, TokenView};
 use super::{AppState, now_ms};
 use history::{CallOutcomeKind, CallQuery, ToolCallRecord};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 const HOUR_MS: i64 = 3_600_000;
 /// Most calls listed on the dashboard.
@@ -59,61 +58,100 @@ pub struct DashboardView {
     pub pending_approvals: u32,
 }
 
-/// Most audit records read back for the last hour (a bound on the dashboard's work; the History
-/// page shows everything).
-const AUDIT_READ_LIMIT: u32 = 10_000;
+/// The calls of the last hour: how many, how many did not succeed, the apps that made them, and
+/// the newest few.
+struct LastHour {
+    calls: u64,
+    unsuccessful: u64,
+    clients: Vec<ConnectedClient>,
+    recent: Vec<CallView>,
+}
 
-/// Calls read back from the audit log get ids from here up, so they never collide with the
-/// sequence numbers of this run's calls (which count from 1).
-const STORED_ID_BASE: u32 = 1 << 31;
-
-/// The calls of the last hour from both places they live: this run's in-memory log (which has
-/// calls the audit writer has not stored yet) and the audit log in the history store (calls of
-/// stdio clients running in their own process, the CLI's server, and earlier runs of the app).
-/// Newest first, each call once.
-fn calls_since(app: &AppState, since_ms: i64) -> Vec<CallView> {
-    let mut calls = app.calls.since(since_ms);
-    let Some(store) = &app.history else {
-        return calls;
-    };
-    let stored = match store.calls(&CallQuery {
-        since_ms: Some(since_ms),
-        limit: AUDIT_READ_LIMIT,
-        ..CallQuery::default()
-    }) {
-        Ok(stored) => stored,
-        Err(e) => {
-            tracing::warn!("dashboard: the audit log could not be read: {e}");
-            return calls;
+/// The last hour from the audit log in the history store, which holds the calls of this run (once
+/// the audit writer has them: it is flushed first) and of every other process (stdio clients, the
+/// CLI's server, earlier runs). SQLite counts; only the listed calls are decoded. Without the store
+/// (it could not be opened), this run's in-memory log stands in.
+fn last_hour(app: &AppState, since_ms: i64) -> LastHour {
+    if let Some(store) = &app.history {
+        app.calls.flush();
+        let recent = CallQuery {
+            since_ms: Some(since_ms),
+            limit: LISTED_CALLS as u32,
+            ..CallQuery::default()
+        };
+        match store
+            .call_activity(since_ms)
+            .and_then(|a| Ok((a, store.calls(&recent)?)))
+        {
+            Ok((activity, recent)) => {
+                return LastHour {
+                    calls: activity.calls,
+                    unsuccessful: activity.unsuccessful,
+                    clients: connected(activity.clients.into_iter().map(|c| {
+                        (
+                            c.client_name,
+                            c.token_name,
+                            c.transport,
+                            c.calls,
+                            c.last_seen_ms,
+                        )
+                    })),
+                    recent: recent.into_iter().map(view_of_record).collect(),
+                };
+            }
+            Err(e) => tracing::warn!("dashboard: the audit log could not be read: {e}"),
         }
-    };
-    let key = |at_ms: i64, tool: &str, token: Option<&str>, transport: &str| {
-        (
-            at_ms,
-            tool.to_owned(),
-            token.map(str::to_owned),
-            transport.to_owned(),
-        )
-    };
-    let seen: HashSet<_> = calls
-        .iter()
-        .map(|c| key(c.at_ms, &c.tool, c.token_name.as_deref(), &c.transport))
-        .collect();
-    calls.extend(
-        stored
-            .into_iter()
-            .filter(|r| {
-                !seen.contains(&key(
-                    r.at_ms,
-                    &r.tool,
-                    r.token_name.as_deref(),
-                    &r.transport,
-                ))
-            })
-            .map(view_of_record),
-    );
-    calls.sort_by(|a, b| b.at_ms.cmp(&a.at_ms).then(b.id.cmp(&a.id)));
-    calls
+    }
+    let calls = app.calls.since(since_ms);
+    LastHour {
+        calls: calls.len() as u64,
+        unsuccessful: calls
+            .iter()
+            .filter(|c| c.outcome != CallOutcome::Ok)
+            .count() as u64,
+        clients: connected(calls.iter().map(|c| {
+            (
+                c.client_name.clone(),
+                c.token_name.clone(),
+                c.transport.clone(),
+                1,
+                c.at_ms,
+            )
+        })),
+        recent: calls.into_iter().take(LISTED_CALLS).collect(),
+    }
+}
+
+/// The AI apps among `(client, token, transport, calls, last seen)` entries, one per client name
+/// and token whatever the transport, the most recently seen first. The app's own calls (the
+/// playground) are not an AI app.
+fn connected(
+    entries: impl Iterator<Item = (Option<String>, Option<String>, String, u64, i64)>,
+) -> Vec<ConnectedClient> {
+    let mut out: Vec<ConnectedClient> = Vec::new();
+    for (client_name, token_name, transport, calls, last_seen_ms) in entries {
+        if transport == "app" {
+            continue;
+        }
+        let calls = u32::try_from(calls).unwrap_or(u32::MAX);
+        match out
+            .iter_mut()
+            .find(|k| k.client_name == client_name && k.token_name == token_name)
+        {
+            Some(k) => {
+                k.calls = k.calls.saturating_add(calls);
+                k.last_seen_ms = k.last_seen_ms.max(last_seen_ms);
+            }
+            None => out.push(ConnectedClient {
+                client_name,
+                token_name,
+                last_seen_ms,
+                calls,
+            }),
+        }
+    }
+    out.sort_by_key(|k| std::cmp::Reverse(k.last_seen_ms));
+    out
 }
 
 /// An audit record as the dashboard shows a call.
@@ -124,9 +162,9 @@ fn view_of_record(r: ToolCallRecord) -> CallView {
         CallOutcomeKind::Failed => (CallOutcome::Error, false),
         CallOutcomeKind::Denied => (CallOutcome::Denied, false),
     };
-    let row = r.id.and_then(|id| u32::try_from(id).ok()).unwrap_or(0);
     CallView {
-        id: STORED_ID_BASE | (row & (STORED_ID_BASE - 1)),
+        // The audit row id (the list's key); ids only grow, so a wrap needs 4 billion calls.
+        id: r.id.map_or(0, |id| id as u32),
         at_ms: r.at_ms,
         token_name: r.token_name,
         client_name: r.client_name,
@@ -155,32 +193,10 @@ fn view_of_record(r: ToolCallRecord) -> CallView {
     }
 }
 
-/// The dashboard now.
-pub async fn dashboard(app: &AppState) -> AppResult<DashboardView> {
+/// The dashboard now. It reads the audit log: call it off the UI thread.
+pub fn dashboard(app: &AppState) -> AppResult<DashboardView> {
     let now = now_ms();
-    let calls = calls_since(app, now - HOUR_MS);
-    let errors = calls
-        .iter()
-        .filter(|c| c.outcome != CallOutcome::Ok)
-        .count();
-    let mut connected: Vec<ConnectedClient> = Vec::new();
-    for c in calls.iter().filter(|c| c.transport != "app") {
-        match connected
-            .iter_mut()
-            .find(|k| k.client_name == c.client_name && k.token_name == c.token_name)
-        {
-            Some(k) => {
-                k.calls += 1;
-                k.last_seen_ms = k.last_seen_ms.max(c.at_ms);
-            }
-            None => connected.push(ConnectedClient {
-                client_name: c.client_name.clone(),
-                token_name: c.token_name.clone(),
-                last_seen_ms: c.at_ms,
-                calls: 1,
-            }),
-        }
-    }
+    let hour = last_hour(app, now - HOUR_MS);
     let server = server::status(app);
     let xano_token = if server.backend == BackendKind::Xano {
         xano_expiry(app, now / 1000)
@@ -194,10 +210,10 @@ pub async fn dashboard(app: &AppState) -> AppResult<DashboardView> {
     Ok(DashboardView {
         setup_done: app.settings().setup_done,
         server,
-        calls_last_hour: u32::try_from(calls.len()).unwrap_or(u32::MAX),
-        errors_last_hour: u32::try_from(errors).unwrap_or(u32::MAX),
-        recent_calls: calls.into_iter().take(LISTED_CALLS).collect(),
-        connected_clients: connected,
+        calls_last_hour: u32::try_from(hour.calls).unwrap_or(u32::MAX),
+        errors_last_hour: u32::try_from(hour.unsuccessful).unwrap_or(u32::MAX),
+        recent_calls: hour.recent,
+        connected_clients: hour.clients,
         xano_token,
         expiring_tokens,
         pending_approvals: u32::try_from(app.approvals.pending().len()).unwrap_or(u32::MAX),
@@ -225,6 +241,7 @@ mod tests {
     use crate::app::EngineSettings;
     use history::XanoRequestSummary;
     use mcp::policy::AuditEvent;
+    use std::collections::HashSet;
 
     fn app_on(dir: &std::path::Path) -> std::sync::Arc<AppState> {
         crate::app::test_app(
@@ -308,32 +325,55 @@ mod tests {
             rows_affected: Some(1),
             duration_ms: 5,
         });
-        let before_flush = dashboard(&app).await.expect("dashboard");
-        app.calls.flush();
-        let after_flush = dashboard(&app).await.expect("dashboard");
-        for view in [&before_flush, &after_flush] {
-            let tools: Vec<&str> = view.recent_calls.iter().map(|c| c.tool.as_str()).collect();
-            assert_eq!(tools, ["addTableContent", "getTableContent", "listTables"]);
-            assert_eq!((view.calls_last_hour, view.errors_last_hour), (3, 1));
-            let mut clients: Vec<_> = view
-                .connected_clients
-                .iter()
-                .map(|c| (c.client_name.clone().unwrap_or_default(), c.calls))
-                .collect();
-            clients.sort();
-            assert_eq!(
-                clients,
-                [("claude-ai".to_owned(), 2), ("cursor-vscode".to_owned(), 1)]
-            );
-            let ids: HashSet<u32> = view.recent_calls.iter().map(|c| c.id).collect();
-            assert_eq!(ids.len(), 3, "ids stay unique keys for the list");
-        }
-        let failed = &after_flush.recent_calls[1];
+        // The playground's calls count, but the app is not an AI app.
+        app.calls.push(AuditEvent {
+            at_ms: now - 500,
+            token_name: None,
+            client_name: Some("Playground".into()),
+            client_version: None,
+            transport: "app",
+            workspace_id: None,
+            tool: "listWorkspaces".into(),
+            arguments: serde_json::json!({}),
+            dry_run: false,
+            error: None,
+            denied: false,
+            xano_calls: Vec::new(),
+            rows_affected: None,
+            duration_ms: 1,
+        });
+        // Read at once: the calls of this run are in, although the writer stores them later.
+        let view = dashboard(&app).expect("dashboard");
+        let tools: Vec<&str> = view.recent_calls.iter().map(|c| c.tool.as_str()).collect();
+        assert_eq!(
+            tools,
+            [
+                "listWorkspaces",
+                "addTableContent",
+                "getTableContent",
+                "listTables"
+            ]
+        );
+        assert_eq!((view.calls_last_hour, view.errors_last_hour), (4, 1));
+        let clients: Vec<_> = view
+            .connected_clients
+            .iter()
+            .map(|c| (c.client_name.clone().unwrap_or_default(), c.calls))
+            .collect();
+        assert_eq!(
+            clients,
+            [("cursor-vscode".to_owned(), 1), ("claude-ai".to_owned(), 2)],
+            "most recently seen first"
+        );
+        let ids: HashSet<u32> = view.recent_calls.iter().map(|c| c.id).collect();
+        assert_eq!(ids.len(), 4, "ids stay unique keys for the list");
+        let after_flush = view;
+        let failed = &after_flush.recent_calls[2];
         assert_eq!(failed.outcome, CallOutcome::Error);
         assert_eq!(failed.error_code.as_deref(), Some("not_found"));
         assert_eq!(failed.xano_requests[0].status, Some(404));
         assert!(
-            after_flush.recent_calls[2].dry_run,
+            after_flush.recent_calls[3].dry_run,
             "a preview reads back as a dry run"
         );
     }
