@@ -72,7 +72,7 @@ env -i \
   HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/data" \
   XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run" XANO_MCP_HOME="$tmp/engine" \
   E2E_APP="$app" E2E_ARTIFACTS="$artifacts" E2E_TAURI_DRIVER="$tauri_driver" \
-  E2E_SIM="$root/target/debug/xano-sim" \
+  E2E_SIM="$root/target/debug/xano-sim" E2E_DRIVER_PORT="${E2E_DRIVER_PORT:-4444}" \
   dbus-run-session -- sh -c '
     printf %s throwaway-e2e-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
     exec xvfb-run -a -s "-screen 0 1280x900x24" "$0" tests/e2e/test_app.py

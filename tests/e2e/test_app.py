@@ -17,6 +17,9 @@ What it checks (issue 7 acceptance):
   raises a desktop notification (a stand-in notification service on the private session bus
   records it; none is raised while the window is visible), and launching the app a second time
   exits at once and brings the one window back (single instance), where the call is decided;
+- the tray icon, through a stand-in tray host on the private bus (org.kde.StatusNotifierWatcher)
+  and the menu it exports (com.canonical.dbusmenu): the menu names the server's port, Open brings
+  the hidden window back, and Quit (the last check) stops the MCP server and ends the app;
 - the wizard again with a Xano account (a xano-sim standing in for the account host and the
   instance): the token is checked live and its owner shown, the instance and workspaces listed,
   the live check passes, and the token is in no file afterwards (it is in the keychain);
@@ -212,49 +215,159 @@ class McpClient:
 # ---------------------------------------------------------------- the test
 
 
-def start_notification_service(seen):
-    """A stand-in desktop notification service (org.freedesktop.Notifications) on the test's
-    private session bus; every Notify call is appended to `seen`."""
-    from dbus_next.aio import MessageBus
-    from dbus_next.service import ServiceInterface, method
+class DesktopServices:
+    """Stand-ins for what a Linux desktop offers on the session bus, on the test's private bus:
+    a notification service (org.freedesktop.Notifications; every Notify call is appended to
+    NOTIFICATIONS) and a tray host (org.kde.StatusNotifierWatcher; the app's tray icon registers
+    with it and exports its menu over com.canonical.dbusmenu, which the test reads and clicks as a
+    panel would). Everything runs on one asyncio loop in a daemon thread; the methods below are
+    for the test's thread."""
 
-    ready = threading.Event()
+    def __init__(self):
+        self.loop = None
+        self.bus = None
+        self.items = []  # (unique bus name, object path) of each tray item, first = the app's
+        self.registered = threading.Event()
+        self.gone = {}  # unique bus name -> threading.Event set when it leaves the bus
 
-    class Notifications(ServiceInterface):
-        def __init__(self):
-            super().__init__("org.freedesktop.Notifications")
+    def start(self):
+        from dbus_next.aio import MessageBus
+        from dbus_next.constants import PropertyAccess
+        from dbus_next.service import ServiceInterface, dbus_property, method
 
-        @method()
-        def Notify(self, app_name: "s", replaces_id: "u", app_icon: "s", summary: "s", body: "s", actions: "as", hints: "a{sv}", expire_timeout: "i") -> "u":  # noqa: F821, N802
-            seen.append({"app": app_name, "summary": summary, "body": body})
-            NOTIFIED.set()
-            return len(seen)
+        ready = threading.Event()
+        services = self
 
-        @method()
-        def GetCapabilities(self) -> "as":  # noqa: F821, N802
-            return ["body"]
+        class Notifications(ServiceInterface):
+            def __init__(self):
+                super().__init__("org.freedesktop.Notifications")
 
-        @method()
-        def GetServerInformation(self) -> "ssss":  # noqa: F821, N802
-            return ["e2e-notifications", "xano-mcp", "1", "1.2"]
+            @method()
+            def Notify(self, app_name: "s", replaces_id: "u", app_icon: "s", summary: "s", body: "s", actions: "as", hints: "a{sv}", expire_timeout: "i") -> "u":  # noqa: F821, N802
+                NOTIFICATIONS.append({"app": app_name, "summary": summary, "body": body})
+                NOTIFIED.set()
+                return len(NOTIFICATIONS)
 
-        @method()
-        def CloseNotification(self, id: "u"):  # noqa: F821, N802, A002
-            pass
+            @method()
+            def GetCapabilities(self) -> "as":  # noqa: F821, N802
+                return ["body"]
 
-    def serve():
+            @method()
+            def GetServerInformation(self) -> "ssss":  # noqa: F821, N802
+                return ["e2e-notifications", "xano-mcp", "1", "1.2"]
+
+            @method()
+            def CloseNotification(self, id: "u"):  # noqa: F821, N802, A002
+                pass
+
+        class Watcher(ServiceInterface):
+            def __init__(self):
+                super().__init__("org.kde.StatusNotifierWatcher")
+
+            @method()
+            def RegisterStatusNotifierItem(self, service: "s"):  # noqa: F821, N802
+                pass  # the sender is read from the message (see `seen` below)
+
+            @method()
+            def RegisterStatusNotifierHost(self, service: "s"):  # noqa: F821, N802
+                pass
+
+            @dbus_property(access=PropertyAccess.READ)
+            def RegisteredStatusNotifierItems(self) -> "as":  # noqa: F821, N802
+                return [path for _, path in services.items]
+
+            @dbus_property(access=PropertyAccess.READ)
+            def IsStatusNotifierHostRegistered(self) -> "b":  # noqa: F821, N802
+                return True
+
+            @dbus_property(access=PropertyAccess.READ)
+            def ProtocolVersion(self) -> "i":  # noqa: F821, N802
+                return 0
+
+        def seen(msg):
+            if msg.member == "RegisterStatusNotifierItem" and msg.body:
+                # libayatana-appindicator sends its object path; others send a bus name.
+                arg = msg.body[0]
+                item = (msg.sender, arg) if arg.startswith("/") else (arg, "/StatusNotifierItem")
+                services.items.append(item)
+                services.registered.set()
+            elif msg.member == "NameOwnerChanged" and len(msg.body) == 3 and msg.body[2] == "":
+                if msg.body[0] in services.gone:
+                    services.gone[msg.body[0]].set()
+
         async def main():
-            bus = await MessageBus().connect()
-            bus.export("/org/freedesktop/Notifications", Notifications())
-            await bus.request_name("org.freedesktop.Notifications")
+            self.loop = asyncio.get_running_loop()
+            self.bus = await MessageBus().connect()
+            self.bus.add_message_handler(seen)
+            self.bus.export("/org/freedesktop/Notifications", Notifications())
+            self.bus.export("/StatusNotifierWatcher", Watcher())
+            await self.bus.request_name("org.freedesktop.Notifications")
+            await self.bus.request_name("org.kde.StatusNotifierWatcher")
             ready.set()
             await asyncio.Event().wait()
 
-        asyncio.run(main())
+        threading.Thread(target=lambda: asyncio.run(main()), daemon=True).start()
+        if not ready.wait(20):
+            raise RuntimeError("the stand-in desktop services did not start")
 
-    threading.Thread(target=serve, daemon=True).start()
-    if not ready.wait(20):
-        raise RuntimeError("the stand-in notification service did not start")
+    def _run(self, coro, timeout=30):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    async def _menu(self):
+        name, path = self.items[0]
+        node = await self.bus.introspect(name, path)
+        item = self.bus.get_proxy_object(name, path, node).get_interface("org.kde.StatusNotifierItem")
+        menu_path = await item.get_menu()
+        node = await self.bus.introspect(name, menu_path)
+        return self.bus.get_proxy_object(name, menu_path, node).get_interface("com.canonical.dbusmenu")
+
+    def menu(self):
+        """The tray menu as a panel shows it: [(id, label, enabled)]."""
+        if not self.registered.wait(30):
+            raise AssertionError("the app registered no tray icon with the tray host")
+
+        async def layout():
+            _rev, (_id, _props, children) = await (await self._menu()).call_get_layout(0, -1, [])
+            out = []
+            for child in children:
+                cid, props, _ = child.value
+                if "label" in props:
+                    out.append((cid, props["label"].value, props.get("enabled", None) is None or props["enabled"].value))
+            return out
+
+        return self._run(layout())
+
+    def click(self, label_start):
+        """Clicks the tray menu item whose label starts with `label_start`, as a panel does."""
+        from dbus_next import Variant
+
+        ids = [cid for cid, label, _ in self.menu() if label.startswith(label_start)]
+        assert ids, f"no tray menu item {label_start!r} in {self.menu()}"
+
+        async def clicked():
+            await (await self._menu()).call_event(ids[0], "clicked", Variant("i", 0), 0)
+
+        self._run(clicked())
+
+    def watch_exit(self):
+        """An event set when the tray's process leaves the bus (it exited)."""
+        name = self.items[0][0]
+        self.gone[name] = threading.Event()
+
+        async def watch():
+            from dbus_next import Message
+
+            await self.bus.call(Message(
+                destination="org.freedesktop.DBus", path="/org/freedesktop/DBus",
+                interface="org.freedesktop.DBus", member="AddMatch", signature="s",
+                body=[f"type='signal',interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='{name}'"],
+            ))
+
+        self._run(watch())
+        return self.gone[name]
+
+
+DESKTOP = DesktopServices()
 
 
 def start_account_sim():
@@ -273,7 +386,7 @@ def start_account_sim():
 
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
-    start_notification_service(NOTIFICATIONS)
+    DESKTOP.start()
     sim = None
     if SIM:
         sim, meta_url = start_account_sim()
@@ -666,6 +779,25 @@ def run(driver):
 
     check("hidden to the tray: server keeps serving, approval notification, single instance brings it back", hidden_window)
 
+    def tray_menu():
+        # The tray icon as a desktop panel sees it: its menu names the server's state, and its
+        # Open item brings a hidden window back.
+        port = int(state["url"].rsplit(":", 1)[1].split("/", 1)[0])
+        menu = DESKTOP.menu()
+        labels = [label for _, label, _ in menu]
+        assert labels == ["Open Xano MCP Desktop", f"Server running on port {port}", "Quit (stops the MCP server)"], menu
+        assert [enabled for _, _, enabled in menu] == [True, False, True], menu
+        css(driver, '[data-test="hide-window"]')
+        driver.execute_script("setTimeout(() => document.querySelector('[data-test=\"hide-window\"]').click(), 50)")
+        WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.visibilityState") == "hidden")
+        DESKTOP.click("Open")
+        WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.visibilityState") == "visible")
+        painted(driver)
+        css(driver, '[data-test="hide-window"]')
+        log(f"tray menu: {labels}")
+
+    check("tray icon: its menu shows the server's port, Open brings the hidden window back", tray_menu)
+
     def account_wizard():
         # Setup again, now with a Xano account: the token is checked live and its owner shown,
         # the instance found on the account host, the workspaces listed, and the live check
@@ -713,6 +845,23 @@ def run(driver):
         log(f"account path: {owner}")
 
     check("wizard with a Xano account: token checked live, instance, workspaces, live check", account_wizard)
+
+    def tray_quit():
+        # Last: Quit in the tray menu stops the MCP server and ends the app.
+        port = int(state["url"].rsplit(":", 1)[1].split("/", 1)[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+        exited = DESKTOP.watch_exit()
+        DESKTOP.click("Quit")
+        assert exited.wait(60), "the app did not exit after Quit"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            raise AssertionError(f"port {port} still answers after Quit")
+        except ConnectionRefusedError:
+            pass
+        log("tray Quit: the app left the bus and the MCP port is closed")
+
+    check("tray icon: Quit stops the MCP server and ends the app", tray_quit)
 
 
 if __name__ == "__main__":
