@@ -377,4 +377,50 @@ mod tests {
             "a preview reads back as a dry run"
         );
     }
+
+    #[test]
+    fn without_the_history_database_the_calls_of_this_run_still_show() {
+        let dir = tempfile::tempdir().expect("dir");
+        // A folder where the database file should be: it cannot be opened.
+        let db = crate::Paths::at(dir.path().join("engine")).history_db();
+        std::fs::create_dir_all(&db).expect("block the database");
+        let app = app_on(dir.path());
+        assert!(app.history.is_none());
+        let now = now_ms();
+        for (at, client, transport, error) in [
+            (now - 3_000, "cursor-vscode", "http", None),
+            (now - 2_000, "cursor-vscode", "http", Some("not_found")),
+            (now - 1_000, "Playground", "app", None),
+        ] {
+            app.calls.push(AuditEvent {
+                at_ms: at,
+                token_name: (transport != "app").then(|| "cursor".into()),
+                client_name: Some(client.into()),
+                client_version: None,
+                transport,
+                workspace_id: Some(1),
+                tool: "getTables".into(),
+                arguments: serde_json::json!({}),
+                dry_run: false,
+                error: error.map(|code| mcp::error::ToolError::new(code, "no such table")),
+                denied: false,
+                xano_calls: Vec::new(),
+                rows_affected: None,
+                duration_ms: 2,
+            });
+        }
+        let view = dashboard(&app).expect("dashboard");
+        assert_eq!((view.calls_last_hour, view.errors_last_hour), (3, 1));
+        assert_eq!(view.recent_calls.len(), 3);
+        assert_eq!(
+            view.recent_calls[0].client_name.as_deref(),
+            Some("Playground")
+        );
+        let clients: Vec<_> = view
+            .connected_clients
+            .iter()
+            .map(|c| (c.client_name.as_deref(), c.calls, c.last_seen_ms))
+            .collect();
+        assert_eq!(clients, [(Some("cursor-vscode"), 2, now - 2_000)]);
+    }
 }
