@@ -1059,14 +1059,24 @@ async fn by_search_selection(
     Ok((ids.len() as u64, sample, Some(ids)))
 }
 
-fn require_condition(sel: &Selection) -> ToolResult<()> {
+/// The rows a by-search write acts on (and the table's columns): refused without a condition,
+/// which would touch every row.
+async fn condition_selection(
+    engine: &Engine,
+    cx: &CallCx,
+    ws: i64,
+    table: i64,
+    data_source: Option<&str>,
+    conditions: Conditions<'_>,
+) -> ToolResult<(Selection, Columns)> {
+    let (sel, columns) = selection(engine, cx, ws, table, data_source, conditions).await?;
     if sel.pushed.is_empty() && sel.residual.is_everything() {
         return Err(ToolError::invalid(
             "filters",
             "no condition given: this would touch every row. Give filters, query or search that select the rows.",
         ));
     }
-    Ok(())
+    Ok((sel, columns))
 }
 
 /// Runs a by-search write: one Xano by-search call when the selection is exact in Xano, else
@@ -1128,6 +1138,11 @@ async fn write_by_search(
     Ok((count, sample, total, ids.is_some()))
 }
 
+/// How to finish a chunked patch-by-search that failed part-way.
+const PATCH_BY_SEARCH_NEXT: &str = "To finish, call patchTableContentBySearch again with the same condition: it selects the rows that match now (a row already changed is selected again only if it still matches, and then just gets the same values again).";
+/// How to finish a chunked delete-by-search that failed part-way.
+const DELETE_BY_SEARCH_NEXT: &str = "To finish, call deleteTableContentBySearch again with the same condition: the rows already deleted are no longer selected.";
+
 const SELECTED_LOCALLY: &str = "The condition cannot be expressed exactly in Xano's search, so the rows were selected locally and would be changed by id.";
 
 pub async fn patch_table_content_by_search(
@@ -1143,7 +1158,7 @@ pub async fn patch_table_content_by_search(
         search: args.search.as_ref(),
         sort: None,
     };
-    let (sel, columns) = selection(
+    let (sel, columns) = condition_selection(
         engine,
         cx,
         ws,
@@ -1152,7 +1167,6 @@ pub async fn patch_table_content_by_search(
         conditions,
     )
     .await?;
-    require_condition(&sel)?;
     if args.updates.is_empty() {
         return Err(ToolError::invalid(
             "updates",
@@ -1171,15 +1185,14 @@ pub async fn patch_table_content_by_search(
             .collect();
         requests::bulk_patch(ws, table, &items)
     };
-    let (count, sample, total, local) =
-        write_by_search(
+    let (count, sample, total, local) = write_by_search(
         engine,
         cx,
         &sel,
         whole,
         by_ids,
         "the changes",
-        "To finish, call patchTableContentBySearch again with the same condition: it selects the rows that match now (a row already changed is selected again only if it still matches, and then just gets the same values again).",
+        PATCH_BY_SEARCH_NEXT,
     )
     .await?;
     if cx.is_preview() {
@@ -1206,7 +1219,7 @@ pub async fn delete_table_content_by_search(
         search: args.search.as_ref(),
         sort: None,
     };
-    let (sel, _) = selection(
+    let (sel, _) = condition_selection(
         engine,
         cx,
         ws,
@@ -1215,18 +1228,16 @@ pub async fn delete_table_content_by_search(
         conditions,
     )
     .await?;
-    require_condition(&sel)?;
     let whole = requests::delete_by_search(ws, table, &sel.pushed);
     let by_ids = |part: &[RowId]| requests::bulk_delete(ws, table, part);
-    let (count, sample, total, local) =
-        write_by_search(
+    let (count, sample, total, local) = write_by_search(
         engine,
         cx,
         &sel,
         whole,
         by_ids,
         "the deletion",
-        "To finish, call deleteTableContentBySearch again with the same condition: the rows already deleted are no longer selected.",
+        DELETE_BY_SEARCH_NEXT,
     )
     .await?;
     if cx.is_preview() {
