@@ -238,7 +238,7 @@ fn xano_expiry(app: &AppState, now_secs: i64) -> Option<XanoTokenExpiry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::EngineSettings;
+    use crate::app::{EngineSettings, test_call};
     use history::XanoRequestSummary;
     use mcp::policy::AuditEvent;
     use std::collections::HashSet;
@@ -310,38 +310,13 @@ mod tests {
             .expect("insert");
         // A call of this run: in memory at once, in the audit log once the writer has it.
         app.calls.push(AuditEvent {
-            at_ms: now - 1_000,
             token_name: Some("cursor".into()),
-            client_name: Some("cursor-vscode".into()),
-            client_version: None,
-            transport: "http",
-            workspace_id: Some(1),
-            tool: "addTableContent".into(),
-            arguments: serde_json::json!({}),
-            dry_run: false,
-            error: None,
-            denied: false,
-            xano_calls: Vec::new(),
             rows_affected: Some(1),
-            duration_ms: 5,
+            ..test_call(now - 1_000, "addTableContent", "cursor-vscode")
         });
         // The playground's calls count, but the app is not an AI app.
-        app.calls.push(AuditEvent {
-            at_ms: now - 500,
-            token_name: None,
-            client_name: Some("Playground".into()),
-            client_version: None,
-            transport: "app",
-            workspace_id: None,
-            tool: "listWorkspaces".into(),
-            arguments: serde_json::json!({}),
-            dry_run: false,
-            error: None,
-            denied: false,
-            xano_calls: Vec::new(),
-            rows_affected: None,
-            duration_ms: 1,
-        });
+        app.calls
+            .push(test_call(now - 500, "listWorkspaces", "Playground"));
         // Read at once: the calls of this run are in, although the writer stores them later.
         let view = dashboard(&app).expect("dashboard");
         let tools: Vec<&str> = view.recent_calls.iter().map(|c| c.tool.as_str()).collect();
@@ -387,26 +362,14 @@ mod tests {
         let app = app_on(dir.path());
         assert!(app.history.is_none());
         let now = now_ms();
-        for (at, client, transport, error) in [
-            (now - 3_000, "cursor-vscode", "http", None),
-            (now - 2_000, "cursor-vscode", "http", Some("not_found")),
-            (now - 1_000, "Playground", "app", None),
+        for (at, client, error) in [
+            (now - 3_000, "cursor-vscode", None),
+            (now - 2_000, "cursor-vscode", Some("not_found")),
+            (now - 1_000, "Playground", None),
         ] {
             app.calls.push(AuditEvent {
-                at_ms: at,
-                token_name: (transport != "app").then(|| "cursor".into()),
-                client_name: Some(client.into()),
-                client_version: None,
-                transport,
-                workspace_id: Some(1),
-                tool: "getTables".into(),
-                arguments: serde_json::json!({}),
-                dry_run: false,
                 error: error.map(|code| mcp::error::ToolError::new(code, "no such table")),
-                denied: false,
-                xano_calls: Vec::new(),
-                rows_affected: None,
-                duration_ms: 2,
+                ..test_call(at, "getTables", client)
             });
         }
         let view = dashboard(&app).expect("dashboard");

@@ -1558,22 +1558,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let app = crate::app::test_app(dir.path(), None);
         let now = now_ms();
-        let call = |at_ms: i64| mcp::policy::AuditEvent {
-            at_ms,
-            token_name: Some("cursor".into()),
-            client_name: Some("cursor-vscode".into()),
-            client_version: None,
-            transport: "http",
-            workspace_id: Some(1),
-            tool: "listTables".into(),
-            arguments: serde_json::json!({"workspace_id": 1}),
-            dry_run: false,
-            error: None,
-            denied: false,
-            xano_calls: Vec::new(),
-            rows_affected: None,
-            duration_ms: 3,
-        };
+        let call = |at_ms| crate::app::test_call(at_ms, "listTables", "cursor-vscode");
         // Many at once, so the writer thread is still busy when the reads start.
         const CALLS: i64 = 300;
         for i in 0..CALLS {

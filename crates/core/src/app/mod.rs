@@ -263,6 +263,30 @@ pub(crate) fn now_ms() -> i64 {
     .unwrap_or(i64::MAX)
 }
 
+/// A call as the app records it, for tests: `tool` at `at_ms`, by an AI app (`client`, with a
+/// token of the same name) over HTTP, or by the app's playground when `client` is "Playground";
+/// successful, with empty arguments. Tests change the fields they care about.
+#[cfg(test)]
+pub(crate) fn test_call(at_ms: i64, tool: &str, client: &str) -> mcp::policy::AuditEvent {
+    let playground = client == "Playground";
+    mcp::policy::AuditEvent {
+        at_ms,
+        token_name: (!playground).then(|| client.to_owned()),
+        client_name: Some(client.to_owned()),
+        client_version: None,
+        transport: if playground { "app" } else { "http" },
+        workspace_id: None,
+        tool: tool.to_owned(),
+        arguments: serde_json::json!({}),
+        dry_run: false,
+        error: None,
+        denied: false,
+        xano_calls: Vec::new(),
+        rows_affected: None,
+        duration_ms: 1,
+    }
+}
+
 /// The app on a temp dir for tests: the engine home, Downloads and the user home under `dir`, an
 /// in-memory keychain, an account host nobody listens on; `settings`, when given, saved first.
 #[cfg(test)]
