@@ -17,7 +17,7 @@
 //!
 //! If step 3 fails, the new token is revoked and deleted, and the old one keeps working.
 
-use crate::tokens::now_ms;
+use crate::tokens::{self, now_ms};
 use anyhow::{Context, Result, anyhow, bail};
 use clients::{
     Action, BearerToken, Change, Client, ClientConfigPlan, EntrySpec, EntryState, HomeLayout,
@@ -184,23 +184,11 @@ struct Grant {
 
 impl Grant {
     fn parse(target: &TargetArgs) -> Result<Self> {
-        let tier = target
-            .tier
-            .as_deref()
-            .map(|t| {
-                AccessTier::parse(t).ok_or_else(|| {
-                    anyhow!("unknown tier `{t}`; use read-only, read-write or full-access")
-                })
-            })
-            .transpose()?;
+        let tier = target.tier.as_deref().map(tokens::parse_tier).transpose()?;
         let approval = target
             .approval
             .as_deref()
-            .map(|a| {
-                ApprovalPolicy::parse(a).ok_or_else(|| {
-                    anyhow!("unknown approval policy `{a}`; use off, destructive or all-writes")
-                })
-            })
+            .map(tokens::parse_approval)
             .transpose()?;
         Ok(Grant { tier, approval })
     }

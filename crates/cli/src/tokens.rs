@@ -48,19 +48,22 @@ pub struct CreateArgs {
     pub rate_limit: Option<u32>,
 }
 
+/// An access tier as typed on the command line, or an error naming the ones there are.
+pub(crate) fn parse_tier(text: &str) -> Result<AccessTier> {
+    AccessTier::parse(text)
+        .ok_or_else(|| anyhow!("unknown tier `{text}`; use read-only, read-write or full-access"))
+}
+
+/// An approval policy as typed on the command line, or an error naming the ones there are.
+pub(crate) fn parse_approval(text: &str) -> Result<ApprovalPolicy> {
+    ApprovalPolicy::parse(text).ok_or_else(|| {
+        anyhow!("unknown approval policy `{text}`; use off, destructive or all-writes")
+    })
+}
+
 pub async fn create(args: CreateArgs) -> Result<()> {
-    let tier = AccessTier::parse(&args.tier).ok_or_else(|| {
-        anyhow!(
-            "unknown tier `{}`; use read-only, read-write or full-access",
-            args.tier
-        )
-    })?;
-    let approval = ApprovalPolicy::parse(&args.approval).ok_or_else(|| {
-        anyhow!(
-            "unknown approval policy `{}`; use off, destructive or all-writes",
-            args.approval
-        )
-    })?;
+    let tier = parse_tier(&args.tier)?;
+    let approval = parse_approval(&args.approval)?;
     let (_, store) = store()?;
     let now = now_ms();
     let grant = NewLocalToken {
@@ -148,15 +151,11 @@ pub fn update(args: UpdateArgs) -> Result<()> {
         )
     })?;
     let tier = match &args.tier {
-        Some(t) => AccessTier::parse(t).ok_or_else(|| {
-            anyhow!("unknown tier `{t}`; use read-only, read-write or full-access")
-        })?,
+        Some(t) => parse_tier(t)?,
         None => current.tier,
     };
     let approval = match &args.approval {
-        Some(a) => ApprovalPolicy::parse(a).ok_or_else(|| {
-            anyhow!("unknown approval policy `{a}`; use off, destructive or all-writes")
-        })?,
+        Some(a) => parse_approval(a)?,
         None => current.approval,
     };
     let workspaces = if args.all_workspaces {
