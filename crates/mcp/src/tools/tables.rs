@@ -678,7 +678,7 @@ pub async fn update_table_meta(
                 format!(
                     "cannot rename `{old}` to `{new}`: {}",
                     if new.trim().is_empty() {
-                        "the new name is empty".to_owned()
+                        "the new name is empty; give the name the column should have".to_owned()
                     } else {
                         format!("the table already has a column `{new}`; pick another name")
                     }
